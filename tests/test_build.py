@@ -1,0 +1,100 @@
+"""The strict build: zero warnings, every notebook executed, failures named, cache used."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+from jupyter_cache import get_cache
+
+from tests.conftest import REPO, build_book
+
+
+def toc_files() -> list[str]:
+    """Every document in _toc.yml, without suffix."""
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries:
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections", []))
+            for part in entry.get("parts", []):
+                walk(part.get("chapters", []))
+
+    walk(toc.get("chapters", []))
+    for part in toc.get("parts", []):
+        walk(part["chapters"])
+    return files
+
+
+def notebook_files() -> list[str]:
+    return [
+        f for f in toc_files()
+        if "kernelspec:" in (REPO / f"{f}.md").read_text(encoding="utf-8")[:2000]
+    ]
+
+
+def test_book_builds_without_a_single_warning(built_book):
+    # Sphinx's warnings read "WARNING: ..."; the kernel's own log lines ("WARNING |") are
+    # not the book's and are left out.
+    warnings = [line for line in built_book.log.splitlines() if "WARNING:" in line]
+    assert not warnings, "The build printed warnings:\n" + "\n".join(warnings)
+    for name in toc_files():
+        assert (built_book.html / f"{name}.html").is_file(), f"{name}.html was not built"
+
+
+def test_every_notebook_was_executed_and_cached(built_book):
+    cache = get_cache(str(REPO / "_build" / ".jupyter_cache"))
+    cached = {rec.uri for rec in cache.list_cache_records()}
+    for name in notebook_files():
+        source = str((REPO / f"{name}.md").resolve())
+        assert source in cached, f"{name}.md has no executed copy in the cache"
+    html = (built_book.html / f"{notebook_files()[0]}.html").read_text()
+    assert "cell_output" in html, "notebook outputs are missing from the page"
+
+
+def test_a_failing_cell_fails_the_build_and_names_notebook_and_cell(book_copy):
+    book = book_copy(["chapters/new_start"])
+    chapter = book / "chapters" / "new_start.md"
+    chapter.write_text(
+        chapter.read_text()
+        + "\n```{code-cell} ipython3\nraise RuntimeError('deliberate failure for the test')\n```\n"
+    )
+    build = build_book(book)
+    assert build.returncode != 0, "a notebook with a raising cell built successfully"
+    assert "new_start.md" in build.log, "the failure message does not name the notebook"
+    assert "deliberate failure for the test" in build.log, "the error is not shown"
+    assert "raise RuntimeError" in build.log, "the failing cell's source is not shown"
+    assert not (book / "_build" / "html" / "reports").exists(), "tracebacks were published"
+
+
+def _executed(log: str) -> list[str]:
+    return re.findall(r"(\S+\.md): Executed notebook", log)
+
+
+def test_cache_is_reused_and_a_data_change_reexecutes(book_copy):
+    book = book_copy(["chapters/new_start"])
+    first = build_book(book)
+    assert first.returncode == 0, first.log[-4000:]
+    assert any(p.endswith("new_start.md") for p in _executed(first.log))
+
+    # A prose edit: Sphinx re-reads the page, but the notebook is not executed again.
+    chapter = book / "chapters" / "new_start.md"
+    chapter.write_text(chapter.read_text() + "\nAn added sentence of prose.\n")
+    second = build_book(book)
+    assert second.returncode == 0, second.log[-4000:]
+    assert not _executed(second.log), "an unchanged notebook was executed again"
+    assert "Using cached notebook" in second.log
+
+    # A data change: the notebook that loads the file must run again with the new value.
+    csv = book / "data" / "new_start_limits.csv"
+    csv.write_text(csv.read_text().replace(",1550,", ",1234,"))
+    third = build_book(book)
+    assert third.returncode == 0, third.log[-4000:]
+    assert any(p.endswith("new_start.md") for p in _executed(third.log)), (
+        "changing a dataset did not re-execute the notebook that loads it"
+    )
+    page = (book / "_build" / "html" / "chapters" / "new_start.html").read_text()
+    assert "1,234" in page, "the built page does not show the changed value"
