@@ -7,6 +7,8 @@ call these rather than repeating encodings, so a party has the same colour every
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 
@@ -23,7 +25,8 @@ from usrussia.theme import (
 def titled(chart: alt.TopLevelMixin, title: str, datasets, *, subtitle: str | None = None,
            description: str) -> alt.TopLevelMixin:
     """Give a chart its finding as title, the source note as subtitle, and a description."""
-    lines = ([subtitle] if subtitle else []) + [source_note(*datasets)]
+    # Long source notes wrap onto several subtitle lines instead of running off the chart.
+    lines = ([subtitle] if subtitle else []) + textwrap.wrap(source_note(*datasets), 95)
     return chart.properties(title=alt.Title(title, subtitle=lines), description=description)
 
 

@@ -48,7 +48,7 @@ EPISODE_COLORS = {
 }
 
 # Wide enough to read, narrow enough for the theme's content column (about 700 px).
-CHART_WIDTH = 600
+CHART_WIDTH = 560
 CHART_HEIGHT = 300
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
