@@ -1,0 +1,192 @@
+"""Every dataset against its schema, plus the checks a specialist would make."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from frictionless import Package
+
+import usrussia
+from usrussia.data import DEFAULT_DATA_DIR
+
+DATA = DEFAULT_DATA_DIR
+PACKAGE = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+NAMES = [res["name"] for res in PACKAGE["resources"]]
+EPISODES = ["reset", "minsk", "helsinki", "geneva", "new_start"]
+# Metadata every dataset must carry (after Our World in Data's snapshot metadata).
+REQUIRED_RESOURCE_KEYS = ["name", "path", "title", "description", "sources", "licenses", "schema"]
+
+
+def test_package_is_a_valid_frictionless_data_package():
+    report = Package(str(DATA / "datapackage.json")).validate()
+    problems = [
+        f"{task.name}: {err.message}" for task in report.tasks for err in task.errors
+    ] + [err.message for err in report.errors]
+    assert report.valid, "\n".join(problems[:20])
+
+
+def test_every_csv_is_described_and_every_description_has_a_file():
+    described = {res["path"] for res in PACKAGE["resources"]}
+    on_disk = {p.name for p in DATA.glob("*.csv")}
+    assert on_disk == described, f"undescribed: {on_disk - described}; missing: {described - on_disk}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_metadata_is_complete(name):
+    res = usrussia.resource(name)
+    missing = [k for k in REQUIRED_RESOURCE_KEYS if not res.get(k)]
+    assert not missing, f"{name}: metadata lacks {missing}"
+    for source in res["sources"]:
+        assert source.get("title"), f"{name}: a source has no title"
+        assert re.match(r"https?://", source.get("path", "")), f"{name}: {source} has no URL"
+        # Frictionless does not check custom fields: an impossible date would pass it.
+        retrieved = date.fromisoformat(source["retrieved"])
+        assert date(2020, 1, 1) <= retrieved <= date.today(), f"{name}: retrieved {retrieved}"
+    assert res["schema"].get("primaryKey"), f"{name}: no primary key"
+    for field in res["schema"]["fields"]:
+        assert field.get("description"), f"{name}.{field['name']}: no description"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_loads_with_every_row_and_no_blank_source(name):
+    frame = usrussia.load(name)
+    lines = len((DATA / usrussia.resource(name)["path"]).read_text().strip().splitlines())
+    assert len(frame) == lines - 1, f"{name}: rows were lost in loading"
+    for column in [c for c in frame.columns if c.startswith("source")]:
+        blank = frame[frame[column].isna() | (frame[column].str.strip() == "")]
+        assert blank.empty, f"{name}: blank {column} on rows {list(blank.index + 2)}"
+    for url_column in [c for c in frame.columns if c.endswith("source_url")]:
+        bad = frame[~frame[url_column].str.match(r"https?://")]
+        assert bad.empty, f"{name}: {url_column} is not a URL on lines {list(bad.index + 2)}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_dates_and_years_are_in_range(name):
+    frame = usrussia.load(name)
+    for field in usrussia.resource(name)["schema"]["fields"]:
+        column = frame[field["name"]].dropna()
+        if field["type"] == "date":
+            assert column.min() >= pd.Timestamp("1945-01-01"), f"{name}.{field['name']}"
+            assert column.max() <= pd.Timestamp("2026-12-31"), f"{name}.{field['name']}"
+        if field["type"] == "year" or field["name"] == "year":
+            assert column.min() >= 1945 and column.max() <= 2026, f"{name}.{field['name']}"
+
+
+# --- New START --------------------------------------------------------------------------
+
+LIMIT_DEADLINE = pd.Timestamp("2018-02-05")
+
+
+def new_start_exchange_dates_are_on_the_calendar(dates) -> list[str]:
+    """The treaty's calendar: the first exchange as of 5 Feb 2011, then 1 March and
+    1 September each year; the limits' deadline, 5 Feb 2018, was reported as well."""
+    allowed_special = {pd.Timestamp("2011-02-05"), LIMIT_DEADLINE}
+    return [
+        f"{d:%Y-%m-%d}" for d in dates
+        if d not in allowed_special and not (d.day == 1 and d.month in (3, 9))
+    ]
+
+
+def test_new_start_dates_follow_the_exchange_calendar():
+    frame = usrussia.load("new_start")
+    off = new_start_exchange_dates_are_on_the_calendar(frame["date"].unique())
+    assert not off, f"as-of dates off the data-exchange calendar: {off}"
+
+
+def test_new_start_calendar_check_can_fail():
+    assert new_start_exchange_dates_are_on_the_calendar([pd.Timestamp("2015-06-01")])
+
+
+def test_new_start_deployed_never_exceed_totals():
+    frame = usrussia.load("new_start")
+    bad = frame[frame["deployed_launchers"] > frame["total_launchers"]]
+    assert bad.empty, f"deployed launchers above all launchers:\n{bad}"
+
+
+def test_new_start_figures_within_limits_from_february_2018():
+    frame = usrussia.load("new_start")
+    limits = usrussia.load("new_start_limits").set_index("measure")["limit"]
+    after = frame[frame["date"] >= LIMIT_DEADLINE]
+    assert not after.empty
+    for measure, limit in limits.items():
+        over = after[after[measure] > limit]
+        assert over.empty, f"{measure} above its limit {limit}:\n{over}"
+
+
+def test_new_start_limits_are_the_treatys():
+    limits = usrussia.load("new_start_limits").set_index("measure")["limit"].to_dict()
+    assert limits == {"deployed_launchers": 700, "deployed_warheads": 1550,
+                      "total_launchers": 800}
+
+
+def test_new_start_covers_both_parties_from_the_first_exchange():
+    frame = usrussia.load("new_start")
+    first = frame[frame["date"] == frame["date"].min()]
+    assert frame["date"].min() == pd.Timestamp("2011-02-05")
+    assert set(first["party"]) == {"United States", "Russia"}
+
+
+def test_new_start_milestones_include_signature_and_expiry():
+    milestones = usrussia.load("new_start_milestones")
+    dates = set(milestones["date"])
+    assert pd.Timestamp("2010-04-08") in dates, "signature in Prague"
+    assert pd.Timestamp("2011-02-05") in dates, "entry into force"
+    assert pd.Timestamp("2026-02-05") in dates, "expiry"
+
+
+# --- Other datasets ----------------------------------------------------------------------
+
+
+def test_timeline_has_enough_events_for_every_episode():
+    events = usrussia.load("timeline")
+    assert len(events) >= 80
+    counts = events["episode"].value_counts()
+    thin = {e: int(counts.get(e, 0)) for e in EPISODES if counts.get(e, 0) < 10}
+    assert not thin, f"episodes with fewer than 10 events: {thin}"
+    assert events["date"].min().year <= 1992 and events["date"].max().year >= 2025
+
+
+def test_trade_balance_is_exports_minus_imports():
+    trade = usrussia.load("trade")
+    gap = (trade["exports_usd_millions"] - trade["imports_usd_millions"]
+           - trade["balance_usd_millions"]).abs()
+    # Census publishes one decimal; a balance computed before rounding may differ by 0.1.
+    bad = trade[gap > 0.11]
+    assert bad.empty, f"balance is not exports minus imports:\n{bad}"
+    assert list(trade["year"]) == list(range(trade["year"].min(), trade["year"].max() + 1))
+
+
+def test_stockpiles_are_yearly_per_country_without_gaps():
+    stockpiles = usrussia.load("stockpiles")
+    for country, rows in stockpiles.groupby("country"):
+        years = list(rows["year"])
+        assert years == list(range(min(years), max(years) + 1)), f"{country} has gaps"
+        assert (rows["stockpile_warheads"] > 0).all()
+
+
+def test_opinion_percentages_are_percentages():
+    opinion = usrussia.load("opinion")
+    assert opinion["percent"].between(0, 100).all()
+
+
+def test_summits_are_leader_meetings_since_1992():
+    summits = usrussia.load("summits")
+    assert summits["date"].min() >= pd.Timestamp("1992-01-01")
+    assert summits["us_president"].notna().all() and summits["russian_president"].notna().all()
+
+
+def test_donbas_casualties_cover_2014_to_2021():
+    casualties = usrussia.load("donbas_casualties")
+    assert list(casualties["year"]) == list(range(2014, 2022))
+
+
+def test_data_sources_are_in_the_bibliography():
+    bib = (Path(__file__).resolve().parent.parent / "references.bib").read_text()
+    for res in PACKAGE["resources"]:
+        for source in res["sources"]:
+            assert source["path"] in bib, f"{res['name']}: {source['path']} not in references.bib"
