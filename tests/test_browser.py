@@ -140,7 +140,8 @@ def test_the_book_has_charts_and_they_draw(browser, site):
 def test_chart_page_opened_from_disk_draws_its_chart(browser, built_book):
     """Opening _build/html from disk with no network (file://) still shows the chart."""
     chart_pages = [
-        p for p in PAGES
+        p
+        for p in PAGES
         if "usrussia-chart" in (built_book.html / f"{p}.html").read_text(encoding="utf-8")
     ]
     assert chart_pages, "no page has a chart"
@@ -155,7 +156,8 @@ def test_chart_page_opened_from_disk_draws_its_chart(browser, built_book):
 
 def test_charts_redraw_in_dark_mode(browser, site, built_book):
     chart_page = next(
-        p for p in PAGES
+        p
+        for p in PAGES
         if "usrussia-chart" in (built_book.html / f"{p}.html").read_text(encoding="utf-8")
     )
     visit = PageVisit(browser, f"{site}/{chart_page}.html", color_scheme="dark")

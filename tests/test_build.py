@@ -31,7 +31,8 @@ def toc_files() -> list[str]:
 
 def notebook_files() -> list[str]:
     return [
-        f for f in toc_files()
+        f
+        for f in toc_files()
         if "kernelspec:" in (REPO / f"{f}.md").read_text(encoding="utf-8")[:2000]
     ]
 

@@ -24,16 +24,18 @@ REQUIRED_RESOURCE_KEYS = ["name", "path", "title", "description", "sources", "li
 
 def test_package_is_a_valid_frictionless_data_package():
     report = Package(str(DATA / "datapackage.json")).validate()
-    problems = [
-        f"{task.name}: {err.message}" for task in report.tasks for err in task.errors
-    ] + [err.message for err in report.errors]
+    problems = [f"{task.name}: {err.message}" for task in report.tasks for err in task.errors] + [
+        err.message for err in report.errors
+    ]
     assert report.valid, "\n".join(problems[:20])
 
 
 def test_every_csv_is_described_and_every_description_has_a_file():
     described = {res["path"] for res in PACKAGE["resources"]}
     on_disk = {p.name for p in DATA.glob("*.csv")}
-    assert on_disk == described, f"undescribed: {on_disk - described}; missing: {described - on_disk}"
+    assert on_disk == described, (
+        f"undescribed: {on_disk - described}; missing: {described - on_disk}"
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -87,7 +89,8 @@ def new_start_exchange_dates_are_on_the_calendar(dates) -> list[str]:
     1 September each year; the limits' deadline, 5 Feb 2018, was reported as well."""
     allowed_special = {pd.Timestamp("2011-02-05"), LIMIT_DEADLINE}
     return [
-        f"{d:%Y-%m-%d}" for d in dates
+        f"{d:%Y-%m-%d}"
+        for d in dates
         if d not in allowed_special and not (d.day == 1 and d.month in (3, 9))
     ]
 
@@ -120,8 +123,7 @@ def test_new_start_figures_within_limits_from_february_2018():
 
 def test_new_start_limits_are_the_treatys():
     limits = usrussia.load("new_start_limits").set_index("measure")["limit"].to_dict()
-    assert limits == {"deployed_launchers": 700, "deployed_warheads": 1550,
-                      "total_launchers": 800}
+    assert limits == {"deployed_launchers": 700, "deployed_warheads": 1550, "total_launchers": 800}
 
 
 def test_new_start_covers_both_parties_from_the_first_exchange():
@@ -153,8 +155,11 @@ def test_timeline_has_enough_events_for_every_episode():
 
 def test_trade_balance_is_exports_minus_imports():
     trade = usrussia.load("trade")
-    gap = (trade["exports_usd_millions"] - trade["imports_usd_millions"]
-           - trade["balance_usd_millions"]).abs()
+    gap = (
+        trade["exports_usd_millions"]
+        - trade["imports_usd_millions"]
+        - trade["balance_usd_millions"]
+    ).abs()
     # Census publishes one decimal; a balance computed before rounding may differ by 0.1.
     bad = trade[gap > 0.11]
     assert bad.empty, f"balance is not exports minus imports:\n{bad}"

@@ -20,7 +20,9 @@ def coverage(name: str) -> str:
     span = ""
     for field in fields:
         if field.get("type") == "date":
-            span = f"{frame[field['name']].min():%-d %B %Y} to {frame[field['name']].max():%-d %B %Y}"
+            span = (
+                f"{frame[field['name']].min():%-d %B %Y} to {frame[field['name']].max():%-d %B %Y}"
+            )
             break
         if field.get("type") == "year" or field["name"] == "year":
             span = f"{frame[field['name']].min()} to {frame[field['name']].max()}"
@@ -42,13 +44,18 @@ def dataset_section(name: str, site_root: str) -> str:
         for s in meta.get("sources", [])
     )
     licences = "; ".join(
-        _link(lic["path"], lic.get("title", lic["name"])) if lic.get("path")
+        _link(lic["path"], lic.get("title", lic["name"]))
+        if lic.get("path")
         else escape(lic.get("title", lic["name"]))
         for lic in meta.get("licenses", [])
     )
     fields = "".join(
-        f"<tr><td><code>{escape(f['name'])}</code></td><td>{escape(f.get('type', 'string'))}</td>"
-        f"<td>{escape(f.get('unit', ''))}</td><td>{escape(f.get('description', f.get('title', '')))}</td></tr>"
+        "<tr>"
+        f"<td><code>{escape(f['name'])}</code></td>"
+        f"<td>{escape(f.get('type', 'string'))}</td>"
+        f"<td>{escape(f.get('unit', ''))}</td>"
+        f"<td>{escape(f.get('description', f.get('title', '')))}</td>"
+        "</tr>"
         for f in meta["schema"]["fields"]
     )
     download = f"{site_root}data/{meta['path']}"
@@ -57,7 +64,7 @@ def dataset_section(name: str, site_root: str) -> str:
         f"<h2>{escape(meta['title'])}</h2>"
         f"<p>{escape(meta.get('description', ''))}</p>"
         f"<dl><dt>Name</dt><dd><code>{escape(name)}</code> "
-        f"(<code>usrussia.load(\"{escape(name)}\")</code>)</dd>"
+        f'(<code>usrussia.load("{escape(name)}")</code>)</dd>'
         f"<dt>Coverage</dt><dd>{escape(coverage(name))}</dd>"
         f"<dt>Download</dt><dd>{_link(download, 'CSV file: ' + meta['path'])}</dd>"
         f"<dt>Licence</dt><dd>{licences}</dd>"

@@ -22,18 +22,29 @@ from usrussia.theme import (
 )
 
 
-def titled(chart: alt.TopLevelMixin, title: str, datasets, *, subtitle: str | None = None,
-           description: str) -> alt.TopLevelMixin:
+def titled(
+    chart: alt.TopLevelMixin, title: str, datasets, *, subtitle: str | None = None, description: str
+) -> alt.TopLevelMixin:
     """Give a chart its finding as title, the source note as subtitle, and a description."""
     # Long source notes wrap onto several subtitle lines instead of running off the chart.
     lines = ([subtitle] if subtitle else []) + textwrap.wrap(source_note(*datasets), 95)
     return chart.properties(title=alt.Title(title, subtitle=lines), description=description)
 
 
-def line_by_party(frame: pd.DataFrame, *, x: str, y: str, title: str, description: str,
-                  datasets, y_title: str, x_title: str | None = None,
-                  limit: float | None = None, limit_label: str | None = None,
-                  tooltip_format: str = ",.0f") -> alt.TopLevelMixin:
+def line_by_party(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    title: str,
+    description: str,
+    datasets,
+    y_title: str,
+    x_title: str | None = None,
+    limit: float | None = None,
+    limit_label: str | None = None,
+    tooltip_format: str = ",.0f",
+) -> alt.TopLevelMixin:
     """One line per party (U.S. and Russia in their fixed colours), with an optional limit."""
     base = alt.Chart(frame).encode(
         x=alt.X(f"{x}:T").title(x_title),
@@ -49,13 +60,17 @@ def line_by_party(frame: pd.DataFrame, *, x: str, y: str, title: str, descriptio
     )
     layers = [lines]
     if limit is not None:
-        limit_frame = pd.DataFrame({"limit": [limit], "label": [limit_label or f"Limit: {limit:,}"]})
-        rule = alt.Chart(limit_frame).mark_rule(strokeDash=[6, 4], color="#444444").encode(
-            y="limit:Q"
+        limit_frame = pd.DataFrame(
+            {"limit": [limit], "label": [limit_label or f"Limit: {limit:,}"]}
         )
-        text = alt.Chart(limit_frame).mark_text(
-            align="left", baseline="bottom", dx=4, dy=-4, color="#444444"
-        ).encode(y="limit:Q", text="label:N", x=alt.value(0))
+        rule = (
+            alt.Chart(limit_frame).mark_rule(strokeDash=[6, 4], color="#444444").encode(y="limit:Q")
+        )
+        text = (
+            alt.Chart(limit_frame)
+            .mark_text(align="left", baseline="bottom", dx=4, dy=-4, color="#444444")
+            .encode(y="limit:Q", text="label:N", x=alt.value(0))
+        )
         layers += [rule, text]
     chart = alt.layer(*layers).properties(width=CHART_WIDTH, height=CHART_HEIGHT)
     return titled(chart, title, datasets, description=description)
@@ -71,9 +86,16 @@ def episode_periods(events: pd.DataFrame) -> pd.DataFrame:
     return periods.sort_values("start", ignore_index=True)
 
 
-def timeline(events: pd.DataFrame, *, title: str, description: str, datasets,
-             row: str = "category", show_episodes: bool = True,
-             height: int | None = None) -> alt.TopLevelMixin:
+def timeline(
+    events: pd.DataFrame,
+    *,
+    title: str,
+    description: str,
+    datasets,
+    row: str = "category",
+    show_episodes: bool = True,
+    height: int | None = None,
+) -> alt.TopLevelMixin:
     """Events as points on a time axis, one row per ``row`` value, episodes shaded behind.
 
     Clicking a legend entry highlights one episode; hovering a point shows the event.
@@ -83,46 +105,73 @@ def timeline(events: pd.DataFrame, *, title: str, description: str, datasets,
     highlight = alt.selection_point(fields=["episode_label"], bind="legend")
     frame = events.assign(episode_label=events["episode"].map(EPISODE_LABELS))
     episodes_present = [k for k in EPISODE_LABELS if k in set(frame["episode"])]
-    points = alt.Chart(frame).mark_point(filled=True, size=90).encode(
-        x=alt.X("date:T").title(None),
-        y=alt.Y(f"{row}:N").title(None).sort(rows),
-        color=alt.Color("episode_label:N").scale(episode_scale(episodes_present)).title("Episode"),
-        opacity=alt.condition(highlight, alt.value(0.95), alt.value(0.15)),
-        tooltip=[
-            alt.Tooltip("date:T", title="Date", format="%-d %B %Y"),
-            alt.Tooltip("event:N", title="Event"),
-            alt.Tooltip("episode_label:N", title="Episode"),
-        ],
-    ).add_params(highlight)
+    points = (
+        alt.Chart(frame)
+        .mark_point(filled=True, size=90)
+        .encode(
+            x=alt.X("date:T").title(None),
+            y=alt.Y(f"{row}:N").title(None).sort(rows),
+            color=alt.Color("episode_label:N")
+            .scale(episode_scale(episodes_present))
+            .title("Episode"),
+            opacity=alt.condition(highlight, alt.value(0.95), alt.value(0.15)),
+            tooltip=[
+                alt.Tooltip("date:T", title="Date", format="%-d %B %Y"),
+                alt.Tooltip("event:N", title="Event"),
+                alt.Tooltip("episode_label:N", title="Episode"),
+            ],
+        )
+        .add_params(highlight)
+    )
     layers = []
     if show_episodes:
         periods = episode_periods(events)
-        bands = alt.Chart(periods).mark_rect(opacity=0.12).encode(
-            x="start:T",
-            x2="end:T",
-            color=alt.Color("label:N").scale(episode_scale(episodes_present)).legend(None),
+        bands = (
+            alt.Chart(periods)
+            .mark_rect(opacity=0.12)
+            .encode(
+                x="start:T",
+                x2="end:T",
+                color=alt.Color("label:N").scale(episode_scale(episodes_present)).legend(None),
+            )
         )
         layers.append(bands)
     chart = alt.layer(*layers, points).properties(width=CHART_WIDTH, height=height)
     return titled(chart, title, datasets, description=description)
 
 
-def bars(frame: pd.DataFrame, *, x: str, y: str, title: str, description: str, datasets,
-         x_title: str | None, y_title: str, color: str | None = None,
-         x_type: str = "O", tooltip_format: str = ",.0f") -> alt.TopLevelMixin:
+def bars(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    title: str,
+    description: str,
+    datasets,
+    x_title: str | None,
+    y_title: str,
+    color: str | None = None,
+    x_type: str = "O",
+    tooltip_format: str = ",.0f",
+) -> alt.TopLevelMixin:
     """A bar chart; ``color`` may name a party column to use the party colours."""
     encoding = {
         "x": alt.X(f"{x}:{x_type}").title(x_title),
         "y": alt.Y(f"{y}:Q").title(y_title),
-        "tooltip": [alt.Tooltip(f"{x}:{x_type}", title=x_title or x),
-                    alt.Tooltip(f"{y}:Q", title=y_title, format=tooltip_format)],
+        "tooltip": [
+            alt.Tooltip(f"{x}:{x_type}", title=x_title or x),
+            alt.Tooltip(f"{y}:Q", title=y_title, format=tooltip_format),
+        ],
     }
     if color == "party":
         encoding["color"] = alt.Color("party:N").scale(party_scale()).title("Party")
         encoding["xOffset"] = "party:N"
     elif color:
         encoding["color"] = alt.Color(f"{color}:N")
-    chart = alt.Chart(frame).mark_bar().encode(**encoding).properties(
-        width=CHART_WIDTH, height=CHART_HEIGHT
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(**encoding)
+        .properties(width=CHART_WIDTH, height=CHART_HEIGHT)
     )
     return titled(chart, title, datasets, description=description)

@@ -210,8 +210,9 @@ def validate(name: str, folder: Path | None = None) -> list[dict]:
     missing = [c for c in columns if c not in header]
     extra = [c for c in header if c not in columns]
     problems = [Problem("missing column", line=1, column=c) for c in missing]
-    problems += [Problem("column not described in datapackage.json", line=1, column=c)
-                 for c in extra]
+    problems += [
+        Problem("column not described in datapackage.json", line=1, column=c) for c in extra
+    ]
     if not problems and header != columns:
         problems.append(Problem(f"columns are out of order: expected {columns}", line=1))
     if problems:
@@ -238,9 +239,7 @@ def validate(name: str, folder: Path | None = None) -> list[dict]:
                 problem = "is empty but a value is required"
             if problem is None and value is not None:
                 problem = _check_constraints(value, cell, field)
-            if problem is None and value is not None and field.get("constraints", {}).get(
-                "unique"
-            ):
+            if problem is None and value is not None and field.get("constraints", {}).get("unique"):
                 if cell in seen_unique[column]:
                     problem = f"{cell!r} repeats line {seen_unique[column][cell]}"
                 seen_unique[column][cell] = line_number
@@ -294,8 +293,10 @@ def source_note(*names: str, folder: Path | None = None) -> str:
         meta = resource(name, folder)
         # A dataset drawn from many documents carries a short "credit"; otherwise the
         # titles of its sources are listed.
-        candidates = [meta["credit"]] if meta.get("credit") else [
-            source["title"] for source in meta.get("sources", [])
-        ]
+        candidates = (
+            [meta["credit"]]
+            if meta.get("credit")
+            else [source["title"] for source in meta.get("sources", [])]
+        )
         credits += [c for c in candidates if c not in credits]
     return "Source: " + "; ".join(credits) if credits else ""

@@ -91,7 +91,9 @@ def write_static_assets(app, exception) -> None:
     data_src = Path(app.srcdir) / "data"
     if data_src.is_dir():
         shutil.copytree(
-            data_src, outdir / "data", dirs_exist_ok=True,
+            data_src,
+            outdir / "data",
+            dirs_exist_ok=True,
             ignore=shutil.ignore_patterns("staging", "*.md"),
         )
 

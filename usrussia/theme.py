@@ -74,12 +74,20 @@ def theme_config() -> dict:
     ]
     return {
         "config": {
-            "view": {"continuousWidth": CHART_WIDTH, "continuousHeight": CHART_HEIGHT,
-                     "stroke": None},
+            "view": {
+                "continuousWidth": CHART_WIDTH,
+                "continuousHeight": CHART_HEIGHT,
+                "stroke": None,
+            },
             "font": FONT,
             "background": None,
-            "title": {"fontSize": 16, "anchor": "start", "subtitleFontSize": 12,
-                      "subtitleColor": "#555555", "offset": 12},
+            "title": {
+                "fontSize": 16,
+                "anchor": "start",
+                "subtitleFontSize": 12,
+                "subtitleColor": "#555555",
+                "offset": 12,
+            },
             "axis": {"labelFontSize": 12, "titleFontSize": 13, "gridOpacity": 0.5},
             "legend": {"labelFontSize": 12, "titleFontSize": 13, "orient": "bottom"},
             "header": {"labelFontSize": 13, "titleFontSize": 13},

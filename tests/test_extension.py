@@ -1,0 +1,75 @@
+"""Which inputs re-execute which notebook (unit level; test_build proves it end to end)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from usrussia import sphinx_ext
+from usrussia.data import DEFAULT_DATA_DIR
+
+NOTEBOOK = """---
+kernelspec:
+  name: python3
+---
+```{code-cell} ipython3
+trade = usrussia.load("trade")
+```
+"""
+
+
+def setup_book(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data, ignore=shutil.ignore_patterns("staging"))
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "module.py").write_text("VALUE = 1\n")
+    notebook = tmp_path / "chapter.md"
+    notebook.write_text(NOTEBOOK)
+    return data, package, notebook
+
+
+def fingerprint(notebook, data, package):
+    return sphinx_ext.notebook_fingerprint(notebook, data, package_dir=package)
+
+
+def test_datasets_used_finds_loaded_names_only():
+    names = ["trade", "timeline", "new_start", "new_start_limits"]
+    assert sphinx_ext.datasets_used('load("new_start_limits")', names) == ["new_start_limits"]
+    assert sphinx_ext.datasets_used("x = load('trade')", names) == ["trade"]
+    assert sphinx_ext.datasets_used("data_appendix()", names) == names
+
+
+def test_changing_a_loaded_csv_changes_the_fingerprint(tmp_path):
+    data, package, notebook = setup_book(tmp_path)
+    before = fingerprint(notebook, data, package)
+    (data / "trade.csv").write_text((data / "trade.csv").read_text().replace("2112.5", "2112.6"))
+    assert fingerprint(notebook, data, package) != before
+
+
+def test_changing_an_unrelated_csv_does_not(tmp_path):
+    data, package, notebook = setup_book(tmp_path)
+    before = fingerprint(notebook, data, package)
+    (data / "stockpiles.csv").write_text((data / "stockpiles.csv").read_text() + "\n")
+    assert fingerprint(notebook, data, package) == before
+
+
+def test_changing_the_helper_package_or_schema_changes_every_fingerprint(tmp_path):
+    data, package, notebook = setup_book(tmp_path)
+    before = fingerprint(notebook, data, package)
+    (package / "module.py").write_text("VALUE = 2\n")
+    after_code = fingerprint(notebook, data, package)
+    assert after_code != before
+    described = json.loads((data / "datapackage.json").read_text())
+    described["title"] += " (edited)"
+    (data / "datapackage.json").write_text(json.dumps(described))
+    assert fingerprint(notebook, data, package) != after_code
+
+
+def test_only_notebooks_are_tracked(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("# Just prose\n")
+    notebook = tmp_path / "nb.md"
+    notebook.write_text(NOTEBOOK)
+    assert not sphinx_ext._is_notebook(page)
+    assert sphinx_ext._is_notebook(notebook)

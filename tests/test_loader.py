@@ -1,0 +1,178 @@
+"""The loader refuses bad data loudly, naming dataset, line and column, and loses nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from usrussia.data import DataError, _read_package, load
+
+SCHEMA = {
+    "fields": [
+        {
+            "name": "date",
+            "type": "date",
+            "description": "As-of date",
+            "constraints": {"required": True, "minimum": "2010-01-01"},
+        },
+        {
+            "name": "party",
+            "type": "string",
+            "description": "Party",
+            "constraints": {"required": True, "enum": ["United States", "Russia"]},
+        },
+        {
+            "name": "warheads",
+            "type": "integer",
+            "description": "Warheads",
+            "constraints": {"required": True, "minimum": 0, "maximum": 1550},
+        },
+        {
+            "name": "share",
+            "type": "number",
+            "description": "A share, optional",
+            "constraints": {"minimum": 0, "maximum": 100},
+        },
+        {"name": "year", "type": "year", "description": "Year"},
+    ],
+    "primaryKey": ["date", "party"],
+}
+GOOD_ROWS = [
+    "date,party,warheads,share,year",
+    "2018-02-05,United States,1350,50.5,2018",
+    "2018-02-05,Russia,1444,,2018",
+]
+
+
+@pytest.fixture
+def make_dataset(tmp_path):
+    """Write a one-dataset package with the given CSV lines; return its folder."""
+
+    def make(lines: list[str] | None, schema: dict = SCHEMA):
+        folder = tmp_path / "data"
+        folder.mkdir(exist_ok=True)
+        package = {
+            "name": "fixture",
+            "resources": [
+                {"name": "arms", "path": "arms.csv", "title": "Fixture", "schema": schema}
+            ],
+        }
+        (folder / "datapackage.json").write_text(json.dumps(package))
+        if lines is not None:
+            (folder / "arms.csv").write_text("\n".join(lines) + "\n")
+        _read_package.cache_clear()
+        return folder
+
+    return make
+
+
+def refused(folder) -> DataError:
+    with pytest.raises(DataError) as caught:
+        load("arms", folder)
+    return caught.value
+
+
+def test_good_file_loads_typed_with_every_row(make_dataset):
+    frame = load("arms", make_dataset(GOOD_ROWS))
+    assert len(frame) == 2
+    assert str(frame["date"].dtype).startswith("datetime64")
+    assert str(frame["warheads"].dtype) == "Int64"
+    assert str(frame["share"].dtype) == "Float64"
+    assert frame.loc[1, "share"] is pd.NA
+    assert frame.loc[0, "warheads"] == 1350
+
+
+def test_missing_file_is_named(make_dataset):
+    error = refused(make_dataset(None))
+    assert "arms.csv does not exist" in str(error) and error.dataset == "arms"
+
+
+def test_empty_file(make_dataset):
+    folder = make_dataset([])
+    (folder / "arms.csv").write_text("")
+    assert "empty" in str(refused(folder))
+
+
+def test_header_without_rows(make_dataset):
+    assert "no data rows" in str(refused(make_dataset(GOOD_ROWS[:1])))
+
+
+def test_missing_column(make_dataset):
+    lines = [line.rsplit(",", 1)[0] for line in GOOD_ROWS]
+    error = refused(make_dataset(lines))
+    assert (error.line, error.column) == (1, "year") and "missing column" in str(error)
+
+
+def test_extra_column(make_dataset):
+    lines = [GOOD_ROWS[0] + ",note"] + [row + ",x" for row in GOOD_ROWS[1:]]
+    error = refused(make_dataset(lines))
+    assert error.column == "note" and "not described" in str(error)
+
+
+def test_wrong_type_names_line_and_column(make_dataset):
+    lines = [*GOOD_ROWS, "2019-03-01,Russia,many,1,2019"]
+    error = refused(make_dataset(lines))
+    assert (error.line, error.column) == (4, "warheads")
+    assert "expected a whole number" in str(error) and "'many'" in str(error)
+
+
+def test_impossible_date(make_dataset):
+    error = refused(make_dataset([*GOOD_ROWS, "2019-24-10,Russia,10,1,2019"]))
+    assert (error.line, error.column) == (4, "date") and "not a real calendar date" in str(error)
+
+
+def test_out_of_range_value(make_dataset):
+    error = refused(make_dataset([*GOOD_ROWS, "2019-03-01,Russia,1600,1,2019"]))
+    assert (error.line, error.column) == (4, "warheads") and "above the maximum" in str(error)
+
+
+def test_date_below_minimum(make_dataset):
+    error = refused(make_dataset([*GOOD_ROWS, "2009-03-01,Russia,1,1,2009"]))
+    assert (error.line, error.column) == (4, "date") and "below the minimum" in str(error)
+
+
+def test_value_outside_enum(make_dataset):
+    error = refused(make_dataset([*GOOD_ROWS, "2019-03-01,USSR,1,1,2019"]))
+    assert error.column == "party" and "not one of the allowed values" in str(error)
+
+
+def test_duplicate_primary_key_names_both_lines(make_dataset):
+    error = refused(make_dataset([*GOOD_ROWS, "2018-02-05,Russia,1,1,2018"]))
+    assert error.line == 4 and "duplicate primary key" in str(error)
+    assert "first seen on line 3" in str(error)
+
+
+def test_required_value_missing(make_dataset):
+    error = refused(make_dataset([*GOOD_ROWS, "2019-03-01,Russia,,1,2019"]))
+    assert (error.line, error.column) == (4, "warheads") and "required" in str(error)
+
+
+def test_short_row(make_dataset):
+    error = refused(make_dataset([*GOOD_ROWS, "2019-03-01,Russia"]))
+    assert error.line == 4 and "has 2 values, expected 5" in str(error)
+
+
+def test_stray_spaces_are_not_trimmed_silently(make_dataset):
+    error = refused(make_dataset([*GOOD_ROWS, "2019-03-01,Russia, 12,1,2019"]))
+    assert error.column == "warheads" and "spaces" in str(error)
+
+
+def test_every_problem_is_reported_not_only_the_first(make_dataset):
+    lines = [*GOOD_ROWS, "2019-03-01,Russia,x,1,2019", "2019-09-01,Russia,y,1,2019"]
+    error = refused(make_dataset(lines))
+    assert len(error.problems) == 2 and "line 5" in str(error)
+
+
+def test_unknown_dataset_lists_the_known_ones(make_dataset):
+    with pytest.raises(KeyError, match="Known datasets: arms"):
+        load("nonexistent", make_dataset(GOOD_ROWS))
+
+
+def test_broken_datapackage_json_is_named(make_dataset):
+    folder = make_dataset(GOOD_ROWS)
+    (folder / "datapackage.json").write_text('{"resources": [')
+    _read_package.cache_clear()
+    with pytest.raises(DataError, match="datapackage.json"):
+        load("arms", folder)
