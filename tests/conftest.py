@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import shutil
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -22,7 +27,10 @@ MODULE_ORDER = [
     "test_extension",
     "test_chapters_source",
     "test_build",
+    "test_notebooks",
+    "test_editions",
     "test_browser",
+    "test_accessibility",
 ]
 
 
@@ -93,3 +101,86 @@ def chromium_path() -> str:
     if not path:
         pytest.fail(HOW_TO_GET_ONE)
     return path
+
+
+# --- The browser ---------------------------------------------------------------------
+
+# Chromium as the environment notes advise: no background traffic, no sandbox as root.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+CHART_TIMEOUT_MS = 20_000
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site(built_book):
+    """The built site, served from 127.0.0.1 for the browser tests."""
+    handler = functools.partial(QuietHandler, directory=str(built_book.html))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+class PageVisit:
+    """One page load, recording console errors and requests that left this machine."""
+
+    def __init__(self, browser, url: str, color_scheme: str = "light"):
+        self.context = browser.new_context(color_scheme=color_scheme)
+        self.page = self.context.new_page()
+        self.external: list[str] = []
+        self.errors: list[str] = []
+        self.page.route("**/*", self._route)
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
+        self.page.goto(url, wait_until="load")
+
+    def _route(self, route):
+        url = route.request.url
+        host = urlparse(url).hostname
+        if url.startswith(("data:", "blob:", "file:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            self.external.append(url)
+            route.abort()
+
+    def _console(self, message):
+        if message.type == "error":
+            self.errors.append(message.text)
+
+    def wait_for_charts(self) -> int:
+        """Wait until every chart figure has drawn; return how many there are."""
+        count = self.page.locator("figure.usrussia-chart").count()
+        if count:
+            self.page.wait_for_function(
+                "() => [...document.querySelectorAll('figure.usrussia-chart')]"
+                ".every(f => f.dataset.rendered)",
+                timeout=CHART_TIMEOUT_MS,
+            )
+        return count
+
+    def close(self):
+        self.context.close()

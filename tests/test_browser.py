@@ -6,95 +6,12 @@ aborted and counted, so a page that needs the internet fails here as it would of
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import sync_playwright
 
+from tests.conftest import PageVisit
 from tests.test_build import toc_files
-
-# Chromium as the environment notes advise: no background traffic, no sandbox as root.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-CHART_TIMEOUT_MS = 20_000
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def site(built_book):
-    handler = functools.partial(QuietHandler, directory=str(built_book.html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-class PageVisit:
-    """One page load, recording console errors and requests that left this machine."""
-
-    def __init__(self, browser, url: str, color_scheme: str = "light"):
-        self.context = browser.new_context(color_scheme=color_scheme)
-        self.page = self.context.new_page()
-        self.external: list[str] = []
-        self.errors: list[str] = []
-        self.page.route("**/*", self._route)
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
-        self.page.goto(url, wait_until="load")
-
-    def _route(self, route):
-        url = route.request.url
-        host = urlparse(url).hostname
-        if url.startswith(("data:", "blob:", "file:")) or host in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            self.external.append(url)
-            route.abort()
-
-    def _console(self, message):
-        if message.type == "error":
-            self.errors.append(message.text)
-
-    def wait_for_charts(self) -> int:
-        """Wait until every chart figure has drawn; return how many there are."""
-        count = self.page.locator("figure.usrussia-chart").count()
-        if count:
-            self.page.wait_for_function(
-                "() => [...document.querySelectorAll('figure.usrussia-chart')]"
-                ".every(f => f.dataset.rendered)",
-                timeout=CHART_TIMEOUT_MS,
-            )
-        return count
-
-    def close(self):
-        self.context.close()
 
 
 def chart_problems(page) -> list[str]:

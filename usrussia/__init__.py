@@ -17,6 +17,7 @@ __all__ = [
     "DataError",
     "charts",
     "dataset_names",
+    "glue",
     "load",
     "resource",
     "setup",
@@ -25,7 +26,27 @@ __all__ = [
 ]
 
 
-def setup() -> str:
-    """Apply the book's chart theme and choose the chart renderer; return its name."""
+def glue(name: str, value, display: bool = False) -> None:
+    """Store a value for the book's prose ({glue:text}`name`), as myst-nb's glue does.
+
+    Where myst-nb is not installed (a bare Colab session) the value is simply shown,
+    so a chapter runs unchanged everywhere.
+    """
+    try:
+        from myst_nb import glue as myst_glue
+    except ImportError:
+        if display:
+            from IPython.display import display as show
+
+            show(value)
+        return
+    myst_glue(name, value, display=display)
+
+
+def setup() -> None:
+    """Apply the book's chart theme and choose the chart renderer.
+
+    Returns nothing, so a chapter's first cell shows no output.
+    """
     theme.register()
-    return enable_renderer()
+    enable_renderer()

@@ -6,7 +6,9 @@ describe a file that is not there or miss one that is.
 
 from __future__ import annotations
 
+import platform
 from html import escape
+from importlib import metadata
 
 from IPython.display import HTML
 
@@ -84,3 +86,30 @@ def data_appendix(site_root: str = "../") -> HTML:
         "computed from these files when the book is built.</p>"
     )
     return HTML(intro + "".join(dataset_section(name, site_root) for name in dataset_names()))
+
+
+# The packages whose versions decide what the book shows.
+REPORTED_PACKAGES = [
+    "jupyter-book",
+    "sphinx",
+    "myst-nb",
+    "jupyter-cache",
+    "sphinx-exercise",
+    "sphinxcontrib-bibtex",
+    "pandas",
+    "altair",
+    "vl-convert-python",
+    "jupytext",
+    "ipykernel",
+]
+
+
+def environment_table() -> HTML:
+    """Python and package versions of the environment that executed the notebooks."""
+    rows = [("Python", platform.python_version())]
+    rows += [(name, metadata.version(name)) for name in REPORTED_PACKAGES]
+    body = "".join(f"<tr><td>{escape(n)}</td><td>{escape(v)}</td></tr>" for n, v in rows)
+    return HTML(
+        "<table><caption>Software used to execute the notebooks</caption>"
+        f"<thead><tr><th>Package</th><th>Version</th></tr></thead><tbody>{body}</tbody></table>"
+    )

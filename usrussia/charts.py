@@ -136,7 +136,13 @@ def timeline(
             )
         )
         layers.append(bands)
-    chart = alt.layer(*layers, points).properties(width=CHART_WIDTH, height=height)
+    # The bands share the points' colour scale but not their legend: one legend, whose
+    # entries select an episode.
+    chart = (
+        alt.layer(*layers, points)
+        .resolve_legend(color="independent")
+        .properties(width=CHART_WIDTH, height=height)
+    )
     return titled(chart, title, datasets, description=description)
 
 

@@ -131,6 +131,10 @@ def notebook_fingerprint(source_path: Path, data_dir: Path, package_dir: Path = 
     digest = hashlib.sha256()
     for path in package_files(package_dir):
         digest.update(f"{path.relative_to(package_dir)}:{_file_digest(path)}\n".encode())
+    # New package versions can change any output, so they re-execute every notebook.
+    requirements = data_dir.parent / "requirements.txt"
+    if requirements.is_file():
+        digest.update(f"requirements.txt:{_file_digest(requirements)}\n".encode())
     package_file = data_dir / "datapackage.json"
     if package_file.is_file():
         digest.update(f"datapackage.json:{_file_digest(package_file)}\n".encode())
@@ -196,6 +200,13 @@ def mark_stale_notebooks(app, env, added, changed, removed):
     return stale
 
 
+def add_chart_script_to_single_page(app, pagename, templatename, context, doctree) -> None:
+    """``html-page-context``: the one-page build (for the PDF) gathers every chapter's
+    charts into one page, but myst-nb only registers scripts for the page's own notebook."""
+    if app.builder.name == "singlehtml":
+        app.add_js_file(render.SCRIPT_PATH, defer="defer")
+
+
 def drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> None:
     """``html-page-context``: include each script once.
 
@@ -213,11 +224,61 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> Non
     context["script_files"] = unique
 
 
+# --- Editions -------------------------------------------------------------------------
+
+EDITION_ENV = "USRUSSIA_EDITION"
+EDITIONS = ("public", "student", "instructor")
+
+
+def current_edition() -> str:
+    """Which edition to build: public (default), student (no solutions) or instructor."""
+    edition = os.environ.get(EDITION_ENV, "public")
+    if edition not in EDITIONS:
+        raise ValueError(f"{EDITION_ENV}={edition!r}: expected one of {', '.join(EDITIONS)}")
+    return edition
+
+
+def configure_edition(app, config) -> None:
+    """``config-inited``: tag the build with its edition and set what each one shows.
+
+    Chapters hold instructor notes in ``{only} edition_instructor`` blocks. The student
+    (assignment) edition also drops the page sources and the download and launch buttons,
+    which would otherwise hand out the solutions with the notebook.
+    """
+    edition = current_edition()
+    app.tags.add(f"edition_{edition}")
+    if edition == "student":
+        config.html_copy_source = False
+        options = dict(config.html_theme_options)
+        options.update(use_download_button=False, launch_buttons={})
+        config.html_theme_options = options
+
+
+def apply_edition_to_solutions(app, doctree) -> None:
+    """``doctree-read``: remove solutions (student edition) or unfold them (instructor)."""
+    from sphinx_exercise.nodes import solution_node
+
+    edition = current_edition()
+    for node in list(doctree.findall(solution_node)):
+        if edition == "student":
+            node.parent.remove(node)
+        elif edition == "instructor":
+            node["classes"] = [c for c in node["classes"] if c != "dropdown"]
+
+
 def setup(app):
     # Kernels started by the build inherit this, and so pick the offline renderer.
     os.environ[render.BOOK_BUILD_ENV] = "1"
+    app.connect("config-inited", configure_edition)
+    app.connect("doctree-read", apply_edition_to_solutions)
     app.connect("env-get-outdated", mark_stale_notebooks)
     app.connect("build-finished", write_static_assets)
+    app.connect("html-page-context", add_chart_script_to_single_page)
+    # Jupyter Book's LaTeX helper marks hidden cells with a node it teaches every builder
+    # but singlehtml (the PDF's source) to skip; teach that one too.
+    from sphinx_jupyterbook_latex.nodes import HiddenCellNode, visit_HiddenCellNode
+
+    app.add_node(HiddenCellNode, override=True, singlehtml=(visit_HiddenCellNode, None))
     # Late priority: after the theme and myst-nb have added their scripts.
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,65 @@
+"""axe-core (WCAG 2.0/2.1/2.2 A and AA) on every built page, in light and dark mode, and
+text alternatives on every chart. axe-core comes from the npm registry (tests/a11y)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import REPO, PageVisit
+from tests.test_browser import PAGES
+
+AXE = REPO / "tests" / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+RUN_AXE = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  return result.violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => `${v.id} (${v.impact}) x${v.nodes.length}: ` +
+               v.nodes.slice(0, 2).map(n => n.target.join(' ')).join(' | '));
+}"""
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: `make test` installs it with npm (tests/a11y).")
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("page_name", PAGES)
+def test_no_serious_accessibility_violations(browser, site, axe_source, page_name, scheme):
+    visit = PageVisit(browser, f"{site}/{page_name}.html", color_scheme=scheme)
+    try:
+        visit.wait_for_charts()
+        visit.page.add_script_tag(content=axe_source)
+        violations = visit.page.evaluate(RUN_AXE, WCAG_TAGS)
+        assert not violations, f"{page_name}.html ({scheme}):\n" + "\n".join(violations)
+    finally:
+        visit.close()
+
+
+FILE_NAME = re.compile(r"\.(svg|png|jpe?g)$|^[0-9a-f]{16,}")
+
+
+@pytest.mark.parametrize("page_name", PAGES)
+def test_every_chart_has_a_meaningful_text_alternative(browser, site, built_book, page_name):
+    html = (built_book.html / f"{page_name}.html").read_text(encoding="utf-8")
+    for alt in re.findall(r'<img alt="([^"]*)" class="usrussia-chart-static"', html):
+        assert len(alt) > 15 and not FILE_NAME.search(alt), f"weak static alt text: {alt!r}"
+    if "usrussia-chart" not in html:
+        return
+    visit = PageVisit(browser, f"{site}/{page_name}.html")
+    try:
+        visit.wait_for_charts()
+        labels = visit.page.evaluate(
+            "() => [...document.querySelectorAll('.usrussia-chart-view > svg, "
+            ".usrussia-chart-view svg.marks')].map(s => s.getAttribute('aria-label') || '')"
+        )
+        assert labels, f"{page_name}: no drawn chart found"
+        weak = [label for label in labels if len(label) < 15 or FILE_NAME.search(label)]
+        assert not weak, f"{page_name}: charts without a real description: {weak}"
+    finally:
+        visit.close()

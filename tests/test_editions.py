@@ -1,0 +1,120 @@
+"""One source, three builds: public (solutions folded), student (no solutions) and
+instructor (solutions open, instructor notes). Each must hold exactly what it should."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BIN, BUILD_FLAGS, REPO
+from usrussia.notebooks import chapter_sources
+
+SOLUTION = re.compile(r"````\{solution-start\}.*?````\n(.*?)````\{solution-end\}", re.S)
+NOTES_DIR = REPO / "instructor_notes"
+
+
+def solution_lines() -> list[str]:
+    """Distinctive code lines from every solution in the chapters."""
+    lines = []
+    for source in chapter_sources():
+        for block in SOLUTION.findall(source.read_text(encoding="utf-8")):
+            code = [
+                ln.strip()
+                for ln in block.splitlines()
+                if len(ln.strip()) > 25 and not ln.startswith(("```", ":"))
+            ]
+            lines += sorted(code, key=len)[-1:]
+    return lines
+
+
+def note_sentences() -> list[str]:
+    """A distinctive sentence from each chapter's instructor notes."""
+    sentences = []
+    for notes in sorted(NOTES_DIR.glob("*.md")):
+        text = [
+            ln.strip()
+            for ln in notes.read_text().splitlines()
+            if len(ln.strip()) > 60 and not ln.lstrip().startswith(("#", "|", "`"))
+        ]
+        sentences += text[:1]
+    return sentences
+
+
+def all_text(html_dir: Path) -> str:
+    return "\n".join(
+        p.read_text(encoding="utf-8", errors="ignore")
+        for p in html_dir.rglob("*")
+        if p.is_file() and p.suffix in {".html", ".js", ".txt", ".md", ".ipynb"}
+    )
+
+
+def plain(text: str) -> str:
+    """HTML text with tags and entities stripped, to search for source lines in it."""
+    text = re.sub(r"<[^>]+>", "", text)
+    for entity, char in (
+        ("&quot;", '"'),
+        ("&#39;", "'"),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&amp;", "&"),
+    ):
+        text = text.replace(entity, char)
+    return text
+
+
+@pytest.fixture(scope="module")
+def editions():
+    built = {}
+    for edition in ("student", "instructor"):
+        out = REPO / "_build" / edition
+        result = subprocess.run(
+            [
+                str(BIN / "jupyter-book"),
+                "build",
+                str(REPO),
+                *BUILD_FLAGS,
+                "--path-output",
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            env=dict(os.environ, USRUSSIA_EDITION=edition),
+        )
+        assert result.returncode == 0, f"{edition} edition failed:\n{result.stdout[-4000:]}"
+        built[edition] = plain(all_text(out / "_build" / "html"))
+    return built
+
+
+def test_there_are_solutions_and_notes_to_check():
+    assert len(solution_lines()) >= 3, "the chapters should have solutions"
+    assert note_sentences(), "instructor_notes/ should hold the chapters' notes"
+
+
+def test_student_edition_has_no_solution_and_no_instructor_note(editions):
+    text = editions["student"]
+    leaked = [line for line in solution_lines() if line in text]
+    assert not leaked, f"solution code in the assignment edition: {leaked[:3]}"
+    assert "Solution to" not in text
+    assert not [s for s in note_sentences() if s in text]
+    assert "Exercise" in text
+
+
+def test_instructor_edition_shows_solutions_open_and_notes(editions):
+    text = editions["instructor"]
+    missing = [line for line in solution_lines() if line not in text]
+    assert not missing, f"solutions missing from the instructor edition: {missing[:3]}"
+    missing_notes = [s for s in note_sentences() if plain(s) not in text]
+    assert not missing_notes, f"instructor notes missing: {missing_notes[:2]}"
+    html = (REPO / "_build/instructor/_build/html/chapters").glob("*.html")
+    assert not any('class="solution dropdown' in p.read_text() for p in html)
+
+
+def test_public_book_folds_solutions_and_leaves_out_instructor_notes(built_book):
+    text = plain(all_text(built_book.html))
+    assert not [s for s in note_sentences() if plain(s) in text], "instructor note leaked"
+    pages = [p.read_text() for p in (built_book.html / "chapters").glob("*.html")]
+    assert any("solution dropdown" in page for page in pages), "solutions are not folded"
