@@ -31,6 +31,7 @@ MODULE_ORDER = [
     "test_editions",
     "test_browser",
     "test_accessibility",
+    "test_pdf",
 ]
 
 
@@ -80,10 +81,15 @@ COPY_IGNORE = shutil.ignore_patterns(
 )
 
 
+# Pages every partial copy needs: chapters cite bibliography entries and link glossary
+# terms, and the bibliography links the Data appendix.
+REFERENCE_PAGES = ["glossary", "bibliography", "appendix/data"]
+
+
 def copy_book(destination: Path, chapters: list[str]) -> Path:
-    """A copy of the book whose table of contents holds only ``chapters``."""
+    """A copy of the book whose table of contents holds ``chapters`` and the reference pages."""
     shutil.copytree(REPO, destination, ignore=COPY_IGNORE)
-    entries = "\n".join(f"  - file: {c}" for c in chapters)
+    entries = "\n".join(f"  - file: {c}" for c in [*chapters, *REFERENCE_PAGES])
     (destination / "_toc.yml").write_text(f"format: jb-book\nroot: index\nchapters:\n{entries}\n")
     return destination
 

@@ -99,3 +99,11 @@ def test_cache_is_reused_and_a_data_change_reexecutes(book_copy):
     )
     page = (book / "_build" / "html" / "chapters" / "new_start.html").read_text()
     assert "1,234" in page, "the built page does not show the changed value"
+
+
+def test_every_glued_value_was_inserted(built_book):
+    """A missing glue key is a build warning; this also catches a value glued as nothing."""
+    for name in notebook_files():
+        page = (built_book.html / f"{name}.html").read_text(encoding="utf-8")
+        assert "{glue" not in page, f"{name}: a glue reference was left unrendered"
+        assert '<span class="pasted-text"></span>' not in page, f"{name}: an empty glued value"

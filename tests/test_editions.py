@@ -32,16 +32,13 @@ def solution_lines() -> list[str]:
 
 
 def note_sentences() -> list[str]:
-    """A distinctive sentence from each chapter's instructor notes."""
-    sentences = []
+    """A distinctive phrase from each chapter's instructor notes: a run of plain words,
+    so that Markdown markup and Sphinx's typographic quotes do not get in the way."""
+    phrases = []
     for notes in sorted(NOTES_DIR.glob("*.md")):
-        text = [
-            ln.strip()
-            for ln in notes.read_text().splitlines()
-            if len(ln.strip()) > 60 and not ln.lstrip().startswith(("#", "|", "`"))
-        ]
-        sentences += text[:1]
-    return sentences
+        runs = re.findall(r"[A-Za-z][A-Za-z ,]{50,}", notes.read_text())
+        phrases += [r.strip() for r in runs if "rubric" not in r][:1]
+    return phrases
 
 
 def all_text(html_dir: Path) -> str:

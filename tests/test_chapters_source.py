@@ -1,0 +1,76 @@
+"""Each episode chapter meets the book's counts, read from its source: objectives,
+narrative length, charts, exercises with solutions, perspectives, and references that
+resolve (citation keys, glossary terms)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import REPO
+
+EPISODES = ["reset", "minsk", "helsinki", "geneva", "new_start"]
+ALL_CHAPTERS = ["overview", *EPISODES, "after_2022"]
+CODE_CELL = re.compile(r"```\{code-cell\}.*?\n```", re.S)
+BIB_KEYS = set(re.findall(r"@\w+\{([^,\s]+),", (REPO / "references.bib").read_text()))
+GLOSSARY = (REPO / "glossary.md").read_text().split("```{glossary}")[1]
+TERMS = {t.strip().lower() for t in re.findall(r"^(\S[^\n]*)\n  ", GLOSSARY, re.M)}
+
+
+def source(name: str) -> str:
+    return (REPO / "chapters" / f"{name}.md").read_text(encoding="utf-8")
+
+
+def narrative_words(text: str) -> int:
+    """Words of prose before the exercises: code cells, directives' option lines and
+    role markup left out."""
+    body = text.split("## Exercises")[0]
+    body = CODE_CELL.sub("", body)
+    body = re.sub(r"^:[\w-]+:.*$", "", body, flags=re.M)
+    body = re.sub(r"\{[\w:-]+\}`[^`]*`", "", body)
+    body = re.sub(r"[`*#>|]", " ", body)
+    return len(re.findall(r"[A-Za-z][A-Za-z'’.-]*", body))
+
+
+@pytest.mark.parametrize("name", EPISODES)
+def test_episode_chapter_has_what_an_instructor_assigns(name):
+    text = source(name)
+    assert "Learning objectives" in text, "no learning objectives"
+    assert narrative_words(text) >= 2500, f"narrative has {narrative_words(text)} words"
+    assert len(re.findall(r"```\{glue:figure\}", text)) >= 3, "fewer than three charts"
+    exercises = re.findall(r"```\{exercise\}\n:label: (\S+)", text)
+    solutions = re.findall(r"````\{solution-start\} (\S+)", text)
+    assert len(exercises) >= 3, "fewer than three exercises"
+    assert set(exercises) <= set(solutions), f"exercises without solutions: {exercises}"
+    for heading in (
+        "## Perspectives",
+        "## Key takeaways",
+        "## Discussion questions",
+        "## Further reading",
+    ):
+        assert heading in text, f"missing section {heading}"
+    assert re.search(r"\{admonition\} Reading sources", text), "no Reading sources box"
+    assert "Washington" in text and "Moscow" in text
+
+
+@pytest.mark.parametrize("name", ALL_CHAPTERS)
+def test_citations_and_terms_resolve(name):
+    text = source(name)
+    cited = {
+        k.strip() for group in re.findall(r"\{cite:[pt]\}`([^`]+)`", text) for k in group.split(",")
+    }
+    assert cited, "the chapter cites nothing"
+    assert not cited - BIB_KEYS, f"unknown citation keys: {sorted(cited - BIB_KEYS)}"
+    terms = {
+        re.sub(r"\s*<[^>]+>$", "", t).strip().lower()
+        for t in re.findall(r"\{term\}`([^`]+)`", text)
+    }
+    terms = {re.sub(r"^.*<(.+)>$", r"\1", t) for t in terms}
+    assert not terms - TERMS, f"terms not in the glossary: {sorted(terms - TERMS)}"
+    # Glued values are checked on the built pages (test_build): names may be made in loops.
+
+
+def test_narrative_count_ignores_code():
+    sample = "Two words.\n```{code-cell} ipython3\nmany words of code here\n```\n"
+    assert narrative_words(sample) == 2
