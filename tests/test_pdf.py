@@ -13,13 +13,13 @@ from usrussia.print_edition import print_pdf
 
 
 @pytest.fixture(scope="module")
-def pdf(built_book, chromium_path):
+def pdf(built_book, browser):
     build = build_book(REPO, "--builder", "singlehtml")
     assert build.returncode == 0, build.log[-4000:]
     page = REPO / "_build" / "singlehtml" / "index.html"
     charts_in_page = page.read_text(encoding="utf-8").count('<figure class="usrussia-chart"')
     output = REPO / "_build" / "pdf" / "book.pdf"
-    charts_printed = print_pdf(page, output)
+    charts_printed = print_pdf(page, output, browser=browser)
     reader = PdfReader(str(output))
     text = "\n".join(p.extract_text() or "" for p in reader.pages)
     return reader, re.sub(r"\s+", " ", text), charts_in_page, charts_printed

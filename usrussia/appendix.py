@@ -85,7 +85,8 @@ def data_appendix(site_root: str = "../") -> HTML:
         "(a Frictionless Data Package). Every chart and every number in the text is "
         "computed from these files when the book is built.</p>"
     )
-    return HTML(intro + "".join(dataset_section(name, site_root) for name in dataset_names()))
+    sections = "".join(dataset_section(name, site_root) for name in dataset_names())
+    return HTML(f'<div class="usrussia-html">{intro}{sections}</div>')
 
 
 # The packages whose versions decide what the book shows.
@@ -110,6 +111,7 @@ def environment_table() -> HTML:
     rows += [(name, metadata.version(name)) for name in REPORTED_PACKAGES]
     body = "".join(f"<tr><td>{escape(n)}</td><td>{escape(v)}</td></tr>" for n, v in rows)
     return HTML(
-        "<table><caption>Software used to execute the notebooks</caption>"
-        f"<thead><tr><th>Package</th><th>Version</th></tr></thead><tbody>{body}</tbody></table>"
+        '<div class="usrussia-html"><table><caption>Software used to execute the notebooks'
+        "</caption><thead><tr><th>Package</th><th>Version</th></tr></thead>"
+        f"<tbody>{body}</tbody></table></div>"
     )

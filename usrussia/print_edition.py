@@ -62,16 +62,28 @@ def chromium_path() -> str | None:
     return None
 
 
-def print_pdf(page: Path, output: Path, timeout_ms: int = 120_000) -> int:
-    """Print ``page`` (the singlehtml index) to ``output``; return the number of charts."""
-    from playwright.sync_api import sync_playwright
+def print_pdf(page: Path, output: Path, timeout_ms: int = 120_000, browser=None) -> int:
+    """Print ``page`` (the singlehtml index) to ``output``; return the number of charts.
+
+    ``browser``: a Playwright Chromium already running (the tests pass theirs); else one
+    is started for the job.
+    """
+    if browser is None:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            own = playwright.chromium.launch(
+                executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+            )
+            try:
+                return print_pdf(page, output, timeout_ms, own)
+            finally:
+                own.close()
 
     output.parent.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
-        )
-        tab = browser.new_page(viewport={"width": 1100, "height": 1400})
+    context = browser.new_context(viewport={"width": 1100, "height": 1400})
+    try:
+        tab = context.new_page()
         tab.goto(page.resolve().as_uri(), wait_until="load")
         tab.wait_for_function(
             "() => [...document.querySelectorAll('figure.usrussia-chart')]"
@@ -93,7 +105,8 @@ def print_pdf(page: Path, output: Path, timeout_ms: int = 120_000) -> int:
                 "<span class='pageNumber'></span></div>"
             ),
         )
-        browser.close()
+    finally:
+        context.close()
     return charts
 
 

@@ -266,6 +266,18 @@ def apply_edition_to_solutions(app, doctree) -> None:
             node["classes"] = [c for c in node["classes"] if c != "dropdown"]
 
 
+def fix_citation_list_roles(app, pagename, templatename, context, doctree) -> None:
+    """``html-page-context``: the bibliography's ARIA roles, as docutils writes them, fail
+    axe (a "list" holding anchors, and the deprecated "doc-biblioentry"); plain
+    containers say nothing false."""
+    body = context.get("body")
+    if body and "citation-list" in body:
+        body = body.replace(
+            '<div role="list" class="citation-list">', '<div class="citation-list">'
+        )
+        context["body"] = body.replace(' role="doc-biblioentry"', "")
+
+
 def setup(app):
     # Kernels started by the build inherit this, and so pick the offline renderer.
     os.environ[render.BOOK_BUILD_ENV] = "1"
@@ -274,6 +286,7 @@ def setup(app):
     app.connect("env-get-outdated", mark_stale_notebooks)
     app.connect("build-finished", write_static_assets)
     app.connect("html-page-context", add_chart_script_to_single_page)
+    app.connect("html-page-context", fix_citation_list_roles)
     # Jupyter Book's LaTeX helper marks hidden cells with a node it teaches every builder
     # but singlehtml (the PDF's source) to skip; teach that one too.
     from sphinx_jupyterbook_latex.nodes import HiddenCellNode, visit_HiddenCellNode
