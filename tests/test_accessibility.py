@@ -54,9 +54,10 @@ def test_every_chart_has_a_meaningful_text_alternative(browser, site, built_book
     visit = PageVisit(browser, f"{site}/{page_name}.html")
     try:
         visit.wait_for_charts()
+        # vega-embed puts the chart's description on its wrapper, role graphics-document.
         labels = visit.page.evaluate(
-            "() => [...document.querySelectorAll('.usrussia-chart-view "
-            ".usrussia-chart-view svg.marks')].map(s => s.getAttribute('aria-label') || '')"
+            "() => [...document.querySelectorAll('.usrussia-chart-view [role=graphics-document]')]"
+            ".map(node => node.getAttribute('aria-label') || '')"
         )
         assert labels, f"{page_name}: no drawn chart found"
         weak = [label for label in labels if len(label) < 15 or FILE_NAME.search(label)]
