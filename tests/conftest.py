@@ -27,6 +27,7 @@ MODULE_ORDER = [
     "test_extension",
     "test_chapters_source",
     "test_build",
+    "test_reproducibility",
     "test_notebooks",
     "test_editions",
     "test_browser",
