@@ -64,3 +64,16 @@ def test_every_chart_has_a_meaningful_text_alternative(browser, site, built_book
         assert not weak, f"{page_name}: charts without a real description: {weak}"
     finally:
         visit.close()
+
+
+@pytest.mark.parametrize("page_name", PAGES)
+def test_headings_do_not_skip_levels_and_images_have_alt_text(built_book, page_name):
+    html = (built_book.html / f"{page_name}.html").read_text(encoding="utf-8")
+    article = html.split('<article class="bd-article">')[-1].split("</article>")[0]
+    levels = [int(level) for level in re.findall(r"<h([1-6])[\s>]", article)]
+    assert levels and levels[0] == 1, f"{page_name}: the page does not start with one h1"
+    skips = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
+    assert not skips, f"{page_name}: heading levels skip: {skips}"
+    for image in re.findall(r"<img\b[^>]*>", article):
+        alt = re.search(r'\balt="([^"]*)"', image)
+        assert alt and alt.group(1).strip(), f"{page_name}: image without alt text: {image}"
