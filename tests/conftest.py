@@ -15,6 +15,8 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import sync_playwright
 
+from usrussia.print_edition import CHROMIUM_ARGS
+
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 BUILD_FLAGS = ["-W", "-n", "--keep-going"]
@@ -112,16 +114,6 @@ def chromium_path() -> str:
 
 # --- The browser ---------------------------------------------------------------------
 
-# Chromium as the environment notes advise: no background traffic, no sandbox as root.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 CHART_TIMEOUT_MS = 20_000
 

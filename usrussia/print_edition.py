@@ -12,6 +12,8 @@ import shutil
 import sys
 from pathlib import Path
 
+# Headless Chromium as this project runs it everywhere (tests, benchmarks, print): no
+# background traffic to other hosts, no sandbox (CI runs as root).
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
