@@ -34,7 +34,7 @@ from jupyter_cache import get_cache
 from nbclient import NotebookClient
 
 from tests.browser_setup import find_chromium
-from tests.conftest import BIN, BUILD_FLAGS, REPO, copy_book
+from tests.conftest import BIN, BUILD_FLAGS, REPO, QuietHandler, copy_book
 from usrussia.notebooks import chapter_sources
 from usrussia.print_edition import CHROMIUM_ARGS
 
@@ -81,8 +81,7 @@ def page_weights(html_dir: Path, pages: list[str]) -> dict[str, tuple[int, int, 
     seconds from navigation until every chart is drawn (headless Chromium)."""
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(html_dir))
-    handler.log_message = lambda *args: None
+    handler = functools.partial(QuietHandler, directory=str(html_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
