@@ -94,6 +94,10 @@ def copy_book(destination: Path, chapters: list[str]) -> Path:
     shutil.copytree(REPO, destination, ignore=COPY_IGNORE)
     entries = "\n".join(f"  - file: {c}" for c in [*chapters, *REFERENCE_PAGES])
     (destination / "_toc.yml").write_text(f"format: jb-book\nroot: index\nchapters:\n{entries}\n")
+    # The real landing page links guides that a partial copy leaves out.
+    (destination / "index.md").write_text(
+        "# A partial copy of the book\n\n```{tableofcontents}\n```\n"
+    )
     return destination
 
 

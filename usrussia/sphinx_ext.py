@@ -266,6 +266,20 @@ def apply_edition_to_solutions(app, doctree) -> None:
             node["classes"] = [c for c in node["classes"] if c != "dropdown"]
 
 
+def share_html_node_handlers(app) -> None:
+    """``builder-inited``: give the one-page builder (the PDF's source) every node handler
+    registered for "html". Sphinx falls back to the html handlers only for a builder with
+    none of its own, and some extension registers singlehtml handlers, so nodes such as
+    Jupyter Book's hidden cells and sphinx-design's card titles would otherwise be unknown.
+    """
+    if app.builder.name != "singlehtml":
+        return
+    handlers = app.registry.translation_handlers
+    single = handlers.setdefault("singlehtml", {})
+    for node, visitors in handlers.get("html", {}).items():
+        single.setdefault(node, visitors)
+
+
 def fix_citation_list_roles(app, pagename, templatename, context, doctree) -> None:
     """``html-page-context``: the bibliography's ARIA roles, as docutils writes them, fail
     axe (a "list" holding anchors, and the deprecated "doc-biblioentry"); plain
@@ -287,11 +301,7 @@ def setup(app):
     app.connect("build-finished", write_static_assets)
     app.connect("html-page-context", add_chart_script_to_single_page)
     app.connect("html-page-context", fix_citation_list_roles)
-    # Jupyter Book's LaTeX helper marks hidden cells with a node it teaches every builder
-    # but singlehtml (the PDF's source) to skip; teach that one too.
-    from sphinx_jupyterbook_latex.nodes import HiddenCellNode, visit_HiddenCellNode
-
-    app.add_node(HiddenCellNode, override=True, singlehtml=(visit_HiddenCellNode, None))
+    app.connect("builder-inited", share_html_node_handlers)
     # Late priority: after the theme and myst-nb have added their scripts.
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
