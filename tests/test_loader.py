@@ -102,61 +102,73 @@ def test_header_without_rows(make_dataset):
 def test_missing_column(make_dataset):
     lines = [line.rsplit(",", 1)[0] for line in GOOD_ROWS]
     error = refused(make_dataset(lines))
-    assert (error.line, error.column) == (1, "year") and "missing column" in str(error)
+    assert (error.line, error.column) == (1, "year")
+    assert "line 1, column 'year' is missing from the header" in str(error)
 
 
 def test_extra_column(make_dataset):
     lines = [GOOD_ROWS[0] + ",note"] + [row + ",x" for row in GOOD_ROWS[1:]]
     error = refused(make_dataset(lines))
-    assert error.column == "note" and "not described" in str(error)
+    assert (error.line, error.column) == (1, "note")
+    assert "not described in datapackage.json" in str(error)
 
 
 def test_wrong_type_names_line_and_column(make_dataset):
     lines = [*GOOD_ROWS, "2019-03-01,Russia,many,1,2019"]
     error = refused(make_dataset(lines))
     assert (error.line, error.column) == (4, "warheads")
-    assert "expected a whole number" in str(error) and "'many'" in str(error)
+    assert "found 'many', expected a whole number" in str(error)
 
 
 def test_impossible_date(make_dataset):
     error = refused(make_dataset([*GOOD_ROWS, "2019-24-10,Russia,10,1,2019"]))
-    assert (error.line, error.column) == (4, "date") and "not a real calendar date" in str(error)
+    assert (error.line, error.column) == (4, "date")
+    assert "found '2019-24-10', which is not a real calendar date" in str(error)
 
 
 def test_out_of_range_value(make_dataset):
     error = refused(make_dataset([*GOOD_ROWS, "2019-03-01,Russia,1600,1,2019"]))
-    assert (error.line, error.column) == (4, "warheads") and "above the maximum" in str(error)
+    assert (error.line, error.column) == (4, "warheads")
+    assert "found 1600, expected at most 1550" in str(error)
 
 
 def test_date_below_minimum(make_dataset):
     error = refused(make_dataset([*GOOD_ROWS, "2009-03-01,Russia,1,1,2009"]))
-    assert (error.line, error.column) == (4, "date") and "below the minimum" in str(error)
+    assert (error.line, error.column) == (4, "date")
+    assert "found 2009-03-01, expected at least 2010-01-01" in str(error)
 
 
 def test_value_outside_enum(make_dataset):
     error = refused(make_dataset([*GOOD_ROWS, "2019-03-01,USSR,1,1,2019"]))
-    assert error.column == "party" and "not one of the allowed values" in str(error)
+    assert (error.line, error.column) == (4, "party")
+    assert "found 'USSR', expected one of 'United States', 'Russia'" in str(error)
 
 
 def test_duplicate_primary_key_names_both_lines(make_dataset):
     error = refused(make_dataset([*GOOD_ROWS, "2018-02-05,Russia,1,1,2018"]))
-    assert error.line == 4 and "duplicate primary key" in str(error)
-    assert "first seen on line 3" in str(error)
+    assert (error.line, error.column) == (4, "date, party")
+    # The key as it reads in the CSV, not as Python values.
+    assert "repeats the key `2018-02-05, Russia`" in str(error)
+    assert "first seen on line 3" in str(error) and "datetime" not in str(error)
 
 
 def test_required_value_missing(make_dataset):
     error = refused(make_dataset([*GOOD_ROWS, "2019-03-01,Russia,,1,2019"]))
-    assert (error.line, error.column) == (4, "warheads") and "required" in str(error)
+    assert (error.line, error.column) == (4, "warheads")
+    assert "is empty, expected a value" in str(error)
 
 
 def test_short_row(make_dataset):
     error = refused(make_dataset([*GOOD_ROWS, "2019-03-01,Russia"]))
-    assert error.line == 4 and "has 2 values, expected 5" in str(error)
+    assert (error.line, error.column) == (4, "warheads")
+    assert len(error.problems) == 1, "a short row is reported once"
+    assert "line 4, column 'warheads' is short: has 2 values, expected 5" in str(error)
 
 
 def test_stray_spaces_are_not_trimmed_silently(make_dataset):
     error = refused(make_dataset([*GOOD_ROWS, "2019-03-01,Russia, 12,1,2019"]))
-    assert error.column == "warheads" and "spaces" in str(error)
+    assert (error.line, error.column) == (4, "warheads")
+    assert "found ' 12', expected no leading or trailing spaces" in str(error)
 
 
 def test_every_problem_is_reported_not_only_the_first(make_dataset):
@@ -176,3 +188,42 @@ def test_broken_datapackage_json_is_named(make_dataset):
     _read_package.cache_clear()
     with pytest.raises(DataError, match="datapackage.json"):
         load("arms", folder)
+
+
+def test_blank_line_is_called_blank(make_dataset):
+    folder = make_dataset(GOOD_ROWS)
+    (folder / "arms.csv").write_text("\n".join(GOOD_ROWS) + "\n\n")
+    error = refused(folder)
+    assert error.line == 4 and len(error.problems) == 1, str(error)
+    assert "line 4 is blank" in str(error)
+
+
+def test_long_row(make_dataset):
+    error = refused(make_dataset([*GOOD_ROWS, "2019-03-01,Russia,1,1,2019,extra"]))
+    assert error.line == 4 and "has 6 values, expected 5" in str(error)
+
+
+def test_non_utf8_file_names_line_and_column(make_dataset):
+    folder = make_dataset(GOOD_ROWS)
+    text = "\n".join([*GOOD_ROWS, "2019-03-01,R\u00e9ssia,1,1,2019"]) + "\n"
+    (folder / "arms.csv").write_bytes(text.encode("latin-1"))
+    error = refused(folder)
+    assert (error.line, error.column) == (4, "party")
+    assert "not UTF-8" in str(error)
+
+
+def test_bom_and_crlf_are_accepted(make_dataset):
+    folder = make_dataset(GOOD_ROWS)
+    (folder / "arms.csv").write_bytes(("\ufeff" + "\r\n".join(GOOD_ROWS) + "\r\n").encode())
+    frame = load("arms", folder)
+    assert list(frame.columns) == SCHEMA_COLUMNS and len(frame) == 2
+
+
+def test_columns_out_of_order(make_dataset):
+    lines = [",".join(reversed(row.split(","))) for row in GOOD_ROWS]
+    error = refused(make_dataset(lines))
+    assert error.line == 1 and "out of order" in str(error)
+    assert len(error.problems) == 1, "a wrong header is reported alone, not row by row"
+
+
+SCHEMA_COLUMNS = [f["name"] for f in SCHEMA["fields"]]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import os
 import re
 from dataclasses import dataclass
@@ -29,10 +28,7 @@ PACKAGE_FILE = "datapackage.json"
 # How many problems one error message lists before it stops counting.
 MAX_REPORTED_PROBLEMS = 20
 
-_INTEGER = re.compile(r"^-?\d+$")
-_NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_YEAR = re.compile(r"^\d{4}$")
 
 PANDAS_DTYPES = {
     "integer": "Int64",
@@ -52,12 +48,16 @@ class Problem:
     column: str | None = None
 
     def __str__(self) -> str:
+        """E.g. "line 48 is blank, …" or "line 4, column 'warheads': found 'many', …"."""
         where = []
         if self.line is not None:
             where.append(f"line {self.line}")
         if self.column is not None:
             where.append(f"column '{self.column}'")
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+        if not where:
+            return self.message
+        joiner = " " if self.message.startswith(("is ", "has ", "repeats ")) else ": "
+        return ", ".join(where) + joiner + self.message
 
 
 class DataError(ValueError):
@@ -125,63 +125,235 @@ def resource(name: str, folder: Path | None = None) -> dict:
     raise KeyError(f"No dataset named '{name}' in {PACKAGE_FILE}. Known datasets: {known}")
 
 
-def _parse_cell(text: str, field: dict) -> tuple[object, str | None]:
-    """Return (value, problem) for one cell; value is None for an empty cell."""
+def _parse_cell(text: str, field: dict) -> object:
+    """The typed value of one cell that has passed validation; None for an empty cell."""
     kind = field.get("type", "string")
     if text == "":
-        return None, None
-    if text != text.strip():
-        return None, f"has leading or trailing spaces: {text!r}"
-    if kind == "integer":
-        if not _INTEGER.match(text):
-            return None, f"expected a whole number, found {text!r}"
-        return int(text), None
-    if kind == "year":
-        if not _YEAR.match(text):
-            return None, f"expected a four-digit year, found {text!r}"
-        return int(text), None
+        return None
+    if kind in ("integer", "year"):
+        return int(text)
     if kind == "number":
-        if not _NUMBER.match(text):
-            return None, f"expected a number, found {text!r}"
-        value = float(text)
-        if not math.isfinite(value):
-            return None, f"expected a finite number, found {text!r}"
-        return value, None
+        return float(text)
     if kind == "date":
-        if not _ISO_DATE.match(text):
-            return None, f"expected a date as YYYY-MM-DD, found {text!r}"
-        try:
-            return date.fromisoformat(text), None
-        except ValueError:
-            return None, f"{text!r} is not a real calendar date"
+        return date.fromisoformat(text)
     if kind == "boolean":
-        if text not in ("true", "false"):
-            return None, f"expected true or false, found {text!r}"
-        return text == "true", None
-    return text, None
+        return text in TRUE_VALUES
+    return text
 
 
-def _check_constraints(value: object, text: str, field: dict) -> str | None:
+# --- Validation: frictionless does the Table Schema checks, reworded here --------------
+
+TRUE_VALUES = ("true", "True", "TRUE", "1")
+
+EXPECTED_TYPE = {
+    "integer": "a whole number",
+    "year": "a four-digit year",
+    "number": "a number",
+    "date": "a date as YYYY-MM-DD",
+    "boolean": "true or false",
+}
+_CONSTRAINT_NOTE = re.compile(r'constraint "(\w+)" is "(.*)"', re.S)
+_SAME_ROW_AS = re.compile(r"row at position (\d+)")
+
+
+def _expected_type(field: dict) -> str:
+    return EXPECTED_TYPE.get(field.get("type", "string"), f"a {field.get('type')}")
+
+
+def _type_problem(cell: str, field: dict) -> str:
+    if field.get("type") == "date" and _ISO_DATE.match(cell):
+        return f"found {cell!r}, which is not a real calendar date"
+    return f"found {cell!r}, expected {_expected_type(field)}"
+
+
+def _constraint_problem(cell: str, field: dict, note: str) -> str:
+    match = _CONSTRAINT_NOTE.search(note or "")
+    rule = match.group(1) if match else ""
     rules = field.get("constraints", {})
-    kind = field.get("type", "string")
+    if rule == "required":
+        return "is empty, expected a value (the column is required)"
+    if rule == "enum":
+        allowed = ", ".join(repr(str(v)) for v in rules["enum"])
+        return f"found {cell!r}, expected one of {allowed}"
+    if rule == "minimum":
+        return f"found {cell}, expected at least {rules['minimum']} (below the minimum)"
+    if rule == "maximum":
+        return f"found {cell}, expected at most {rules['maximum']} (above the maximum)"
+    if rule == "maxLength":
+        return f"found a text of {len(cell)} characters, expected at most {rules['maxLength']}"
+    if rule == "minLength":
+        return f"found a text of {len(cell)} characters, expected at least {rules['minLength']}"
+    if rule == "pattern":
+        return f"found {cell!r}, expected text matching the pattern {rules['pattern']!r}"
+    return f"found {cell!r}: {note}"
 
-    def bound(key: str):
-        limit = rules[key]
-        return date.fromisoformat(limit) if kind == "date" else limit
 
-    if "enum" in rules and text not in [str(v) for v in rules["enum"]]:
-        return f"{text!r} is not one of the allowed values {rules['enum']}"
-    if "minimum" in rules and value < bound("minimum"):
-        return f"{text} is below the minimum {rules['minimum']}"
-    if "maximum" in rules and value > bound("maximum"):
-        return f"{text} is above the maximum {rules['maximum']}"
-    if "pattern" in rules and not re.fullmatch(rules["pattern"], text):
-        return f"{text!r} does not match the pattern {rules['pattern']!r}"
-    if "minLength" in rules and len(text) < rules["minLength"]:
-        return f"is shorter than {rules['minLength']} characters"
-    if "maxLength" in rules and len(text) > rules["maxLength"]:
-        return f"is longer than {rules['maxLength']} characters"
-    return None
+def _encoding_problem(raw: bytes, err: UnicodeDecodeError, columns: list[str]) -> Problem:
+    """Where the first byte that is not UTF-8 sits: its line and, if it can tell, column."""
+    line_start = raw.rfind(b"\n", 0, err.start) + 1
+    line = raw.count(b"\n", 0, err.start) + 1
+    before = raw[line_start : err.start].decode("utf-8", errors="replace")
+    cells_before = next(csv.reader([before]), [""])
+    index = len(cells_before) - 1
+    column = columns[index] if line > 1 and 0 <= index < len(columns) else None
+    found = raw[err.start : err.start + 4].split(b"\n")[0]
+    return Problem(
+        f"has the byte(s) {found!r} that are not UTF-8 text; save the file as UTF-8",
+        line=line,
+        column=column,
+    )
+
+
+def _frictionless_problems(path: Path, res: dict) -> list[Problem]:
+    """Validate one CSV against its Table Schema with frictionless; plain-worded problems."""
+    from frictionless import Detector, Dialect, Resource, Schema, formats
+
+    fields = {f["name"]: f for f in res["schema"]["fields"]}
+    primary_key = res["schema"].get("primaryKey", [])
+    if isinstance(primary_key, str):
+        primary_key = [primary_key]
+    table = Resource(
+        path=path.name,
+        basepath=str(path.parent),
+        schema=Schema.from_descriptor(res["schema"]),
+        encoding="utf-8",
+        dialect=Dialect(controls=[formats.CsvControl(delimiter=",")]),
+        detector=Detector(schema_sync=False),
+    )
+    report = table.validate()
+    errors = [error for task in report.tasks for error in task.errors] + list(report.errors)
+    labels = [e for e in errors if e.type in LABEL_ERRORS]
+    if labels:
+        # A wrong header makes every row look wrong: report the header alone.
+        errors = labels
+    problems: list[Problem] = []
+    blank_rows = {e.row_number for e in errors if e.type == "blank-row"}
+    rows_with_missing_cells = {e.row_number for e in errors if e.type == "missing-cell"}
+    short_rows: dict[int, list[str]] = {}
+    for error in errors:
+        kind = error.type
+        row = getattr(error, "row_number", None)
+        name = getattr(error, "field_name", None) or None
+        field = fields.get(name, {})
+        cell = getattr(error, "cell", "")
+        if kind == "missing-label":
+            problems.append(Problem("is missing from the header (missing column)", 1, name))
+        elif kind == "extra-label":
+            label = getattr(error, "label", "") or name
+            problems.append(
+                Problem("is in the header but not described in datapackage.json", 1, label)
+            )
+        elif kind == "incorrect-label":
+            if not any(p.line == 1 and "order" in p.message for p in problems):
+                order = ", ".join(fields)
+                problems.append(Problem(f"the columns are out of order: expected {order}", 1))
+        elif kind in ("blank-label", "duplicate-label"):
+            what = "blank" if kind == "blank-label" else "repeated"
+            position = getattr(error, "field_number", "?")
+            problems.append(Problem(f"header column number {position} is {what}", 1))
+        elif kind == "blank-row":
+            problems.append(
+                Problem(f"is blank, expected a row of {len(fields)} values (delete the line)", row)
+            )
+        elif kind == "primary-key" and row not in blank_rows:
+            values = dict(zip(fields, getattr(error, "cells", []), strict=False))
+            key = ", ".join(values.get(c, "") for c in primary_key)
+            first = _SAME_ROW_AS.search(error.note or "")
+            where = f"; first seen on line {first.group(1)}" if first else ""
+            problems.append(
+                Problem(
+                    f"repeats the key `{key}` ({', '.join(primary_key)}): duplicate key{where}",
+                    row,
+                    ", ".join(primary_key),
+                )
+            )
+        elif kind == "missing-cell":
+            short_rows.setdefault(row, []).append(name)
+        elif kind == "extra-cell":
+            count = len(getattr(error, "cells", []))
+            problems.append(
+                Problem(f"has {count} values, expected {len(fields)} (too many)", row, name)
+            )
+        elif kind == "type-error":
+            problems.append(Problem(_type_problem(cell, field), row, name))
+        elif kind == "constraint-error":
+            if row in rows_with_missing_cells and cell in ("None", ""):
+                continue  # reported once, as a short row
+            problems.append(Problem(_constraint_problem(cell, field, error.note), row, name))
+        elif kind == "unique-error":
+            first = _SAME_ROW_AS.search(error.note or "")
+            where = f"; first seen on line {first.group(1)}" if first else ""
+            problems.append(
+                Problem(f"found {cell!r} again, expected unique values{where}", row, name)
+            )
+        elif kind == "source-error" and "empty" in (error.note or ""):
+            problems.append(Problem("the file is empty: expected a header row and data rows"))
+        elif kind == "encoding-error":
+            raw = path.read_bytes()
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as err:
+                problems.append(_encoding_problem(raw, err, list(fields)))
+        elif kind == "primary-key":
+            continue
+        else:
+            problems.append(Problem(error.message, row, name))
+    for row, missing in short_rows.items():
+        count = len(fields) - len(missing)
+        names = ", ".join(repr(m) for m in missing)
+        problems.append(
+            Problem(
+                f"is short: has {count} values, expected {len(fields)} (no {names})",
+                row,
+                missing[0],
+            )
+        )
+    return problems
+
+
+LABEL_ERRORS = {"missing-label", "extra-label", "incorrect-label", "blank-label", "duplicate-label"}
+
+
+def _own_problems(rows: list[list[str]], fields: list[dict]) -> list[Problem]:
+    """What frictionless lets through: stray spaces around a value (it trims them)."""
+    problems = []
+    for line_number, cells in enumerate(rows, start=2):
+        for field, cell in zip(fields, cells, strict=False):
+            if cell != cell.strip():
+                problems.append(
+                    Problem(
+                        f"found {cell!r}, expected no leading or trailing spaces",
+                        line_number,
+                        field["name"],
+                    )
+                )
+    return problems
+
+
+def problems_in(name: str, folder: Path | None = None) -> list[Problem]:
+    """Every problem in one dataset, sorted by line; an empty list if it is valid.
+
+    The Table Schema checks (types, constraints, header, row lengths, keys, encoding) are
+    frictionless's; this adds what it does not check (stray spaces, a header without rows).
+    """
+    folder = Path(folder or data_dir())
+    res = resource(name, folder)
+    path = folder / res["path"]
+    if not path.is_file():
+        return [Problem(f"the file {res['path']} does not exist in {folder}")]
+    problems = _frictionless_problems(path, res)
+    if not problems:
+        rows = _rows(path)
+        if not rows:
+            problems.append(Problem("the file has a header but no data rows"))
+        problems += _own_problems(rows, res["schema"]["fields"])
+    return sorted(problems, key=lambda p: p.line or 0)
+
+
+def _rows(path: Path) -> list[list[str]]:
+    """The data rows of a CSV as text (the header left out)."""
+    text = path.read_text(encoding="utf-8-sig")
+    return list(csv.reader(text.splitlines()))[1:]
 
 
 def validate(name: str, folder: Path | None = None) -> list[dict]:
@@ -191,79 +363,27 @@ def validate(name: str, folder: Path | None = None) -> list[dict]:
     number in the CSV file (the header is line 1) and its column.
     """
     folder = Path(folder or data_dir())
+    problems = problems_in(name, folder)
     res = resource(name, folder)
     path = folder / res["path"]
+    if problems:
+        raise DataError(name, path, problems)
     fields = res["schema"]["fields"]
-    columns = [f["name"] for f in fields]
-
-    def fail(*problems: Problem):
-        raise DataError(name, path, list(problems))
-
-    if not path.is_file():
-        fail(Problem(f"the file {res['path']} does not exist in {folder}"))
-    text = path.read_text(encoding="utf-8-sig")
-    if not text.strip():
-        fail(Problem("the file is empty: expected a header row and data rows"))
-
-    reader = csv.reader(text.splitlines())
-    header = next(reader)
-    missing = [c for c in columns if c not in header]
-    extra = [c for c in header if c not in columns]
-    problems = [Problem("missing column", line=1, column=c) for c in missing]
-    problems += [
-        Problem("column not described in datapackage.json", line=1, column=c) for c in extra
+    return [
+        {f["name"]: _parse_cell(cell, f) for f, cell in zip(fields, cells, strict=True)}
+        for cells in _rows(path)
     ]
-    if not problems and header != columns:
-        problems.append(Problem(f"columns are out of order: expected {columns}", line=1))
-    if problems:
-        fail(*problems)
 
-    rows: list[dict] = []
-    seen_keys: dict[tuple, int] = {}
-    seen_unique: dict[str, dict[str, int]] = {c: {} for c in columns}
-    primary_key = res["schema"].get("primaryKey", [])
-    if isinstance(primary_key, str):
-        primary_key = [primary_key]
-    for line_number, cells in enumerate(reader, start=2):
-        if len(cells) != len(columns):
-            problems.append(
-                Problem(f"has {len(cells)} values, expected {len(columns)}", line=line_number)
-            )
-            continue
-        row = {}
-        for field, cell in zip(fields, cells, strict=True):
-            column = field["name"]
-            value, problem = _parse_cell(cell, field)
-            required = field.get("constraints", {}).get("required", False)
-            if problem is None and value is None and (required or column in primary_key):
-                problem = "is empty but a value is required"
-            if problem is None and value is not None:
-                problem = _check_constraints(value, cell, field)
-            if problem is None and value is not None and field.get("constraints", {}).get("unique"):
-                if cell in seen_unique[column]:
-                    problem = f"{cell!r} repeats line {seen_unique[column][cell]}"
-                seen_unique[column][cell] = line_number
-            if problem:
-                problems.append(Problem(problem, line=line_number, column=column))
-            row[column] = value
-        if primary_key:
-            key = tuple(row[c] for c in primary_key)
-            if key in seen_keys:
-                problems.append(
-                    Problem(
-                        f"duplicate primary key {dict(zip(primary_key, key, strict=True))},"
-                        f" first seen on line {seen_keys[key]}",
-                        line=line_number,
-                        column=", ".join(primary_key),
-                    )
-                )
-            seen_keys.setdefault(key, line_number)
-        rows.append(row)
-    if not rows and not problems:
-        problems.append(Problem("the file has a header but no data rows"))
-    if problems:
-        fail(*problems)
-    return rows
+
+def check_package(folder: Path | None = None) -> list[DataError]:
+    """Validate every dataset the package describes; one DataError per failing dataset."""
+    folder = Path(folder or data_dir())
+    failures = []
+    for name in dataset_names(folder):
+        problems = problems_in(name, folder)
+        if problems:
+            failures.append(DataError(name, folder / resource(name, folder)["path"], problems))
+    return failures
 
 
 def load(name: str, folder: Path | None = None) -> pd.DataFrame:
