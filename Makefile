@@ -7,10 +7,11 @@ INSTALLED := $(VENV)/.installed-book
 TEST_INSTALLED := $(VENV)/.installed-test
 BUILD_FLAGS := -W -n --keep-going
 
-.PHONY: book book-student book-instructor notebooks pdf test lint clean help
+.PHONY: chapter book book-student book-instructor notebooks pdf test lint clean help
 
 help:
 	@echo "make book   set up .venv, build the book into _build/html"
+	@echo "make chapter NAME=<name>  start chapters/<name>.md from the template, list it, build"
 	@echo "make test   set up .venv with test tools, run the whole test suite"
 	@echo "make book-student     the assignment edition, without solutions"
 	@echo "make book-instructor  the instructor edition, solutions open, instructor notes"
@@ -39,6 +40,13 @@ book: notebooks
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
 	@echo
 	@echo "The book is built. Open $(CURDIR)/_build/html/index.html in a browser."
+
+# A new chapter from the template (usrussia/scaffold.py), listed in _toc.yml, then built:
+# make chapter NAME=arms_control
+chapter: $(INSTALLED)
+	@test -n "$(NAME)" || { echo "Usage: make chapter NAME=<name>  (for example NAME=arms_control)" >&2; exit 2; }
+	$(BIN)/python -m usrussia.scaffold "$(NAME)"
+	$(MAKE) --no-print-directory book
 
 # The assignment edition (no solutions) and the instructor edition (solutions open,
 # instructor notes), built from the same sources into _build/<edition>/_build/html.

@@ -17,7 +17,16 @@ from usrussia.data import DEFAULT_DATA_DIR
 DATA = DEFAULT_DATA_DIR
 PACKAGE = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
 NAMES = [res["name"] for res in PACKAGE["resources"]]
-EPISODES = ["reset", "minsk", "helsinki", "geneva", "new_start"]
+# The episodes the timeline tags events with (its "episode" column's allowed values).
+EPISODES = [
+    value
+    for res in PACKAGE["resources"]
+    if res["name"] == "timeline"
+    for field in res["schema"]["fields"]
+    if field["name"] == "episode"
+    for value in field["constraints"]["enum"]
+    if value != "none"
+]
 # Metadata every dataset must carry (after Our World in Data's snapshot metadata).
 REQUIRED_RESOURCE_KEYS = ["name", "path", "title", "description", "sources", "licenses", "schema"]
 

@@ -9,7 +9,11 @@ Listed in ``_config.yml`` under ``sphinx.extra_extensions``. It
 * copies ``data/`` into the built site so the Data appendix can link each CSV;
 * re-executes a notebook when a dataset it loads or the helper package changes.
   jupyter-cache keys on code cells alone, so without this a corrected CSV would leave
-  yesterday's chart in the published page.
+  yesterday's chart in the published page;
+* checks every dataset before any notebook runs, and stops the build with one plain report
+  (file, line, column, value, what was expected) if one is wrong;
+* reports a failing code cell by the line of the chapter's ``.md`` file, with the
+  traceback once, and stops the build there.
 """
 
 from __future__ import annotations
@@ -20,11 +24,12 @@ import json
 import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
 from docutils import nodes
 
-from usrussia import render
+from usrussia import data, render
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 FINGERPRINT_FILE = "usrussia-inputs.json"
@@ -292,10 +297,195 @@ def fix_citation_list_roles(app, pagename, templatename, context, doctree) -> No
         context["body"] = body.replace(' role="doc-biblioentry"', "")
 
 
+# --- Author-facing errors: data checked first, failing cells located in the .md -----------
+
+
+def _stop_build(report: str) -> None:
+    """Print ``report`` as the last thing in the output and end the build with status 1.
+
+    SystemExit passes through Sphinx's and Jupyter Book's handlers, which would otherwise
+    add a Python traceback and Sphinx's "please report this bug" text to an author's error.
+    """
+    sys.stdout.flush()
+    print("\n" + report.rstrip() + "\n", file=sys.stderr, flush=True)
+    raise SystemExit(1)
+
+
+def data_report(failures: list, root: Path) -> str:
+    """The plain report of every failing dataset: one self-contained line per problem."""
+    lines = ["The data check failed, so no notebook was run and nothing was built:", ""]
+    for failure in failures:
+        try:
+            shown = failure.path.resolve().relative_to(root.resolve())
+        except ValueError:
+            shown = failure.path
+        for problem in failure.problems[: data.MAX_REPORTED_PROBLEMS]:
+            lines.append(f"{shown}, {problem}")
+        hidden = len(failure.problems) - data.MAX_REPORTED_PROBLEMS
+        if hidden > 0:
+            lines.append(f"{shown}: … and {hidden} more problems")
+    lines += ["", "Correct the file(s) above (the build changed nothing in data/) and build again."]
+    return "\n".join(lines)
+
+
+def check_data_first(app, config) -> None:
+    """``config-inited``: validate every dataset before any notebook executes.
+
+    The datasets are those the chapters' ``usrussia.load`` will read (``USRUSSIA_DATA`` or
+    the book's ``data/``). Reads only; on failure the build stops with ``data_report``.
+    """
+    folder = Path(os.environ.get("USRUSSIA_DATA") or Path(app.srcdir) / "data")
+    if not (folder / data.PACKAGE_FILE).is_file():
+        return
+    try:
+        failures = data.check_package(folder)
+    except data.DataError as error:  # datapackage.json itself does not parse
+        failures = [error]
+    if failures:
+        _stop_build(data_report(failures, Path(app.srcdir)))
+
+
+KERNEL_CONFIG = PACKAGE_DIR / "kernel_config" / "ipython_kernel_config.py"
+
+
+def use_book_kernel_profile(app, config) -> None:
+    """``config-inited``: the kernels that run the chapters use a profile of the book's own.
+
+    Its one setting (``kernel_config/ipython_kernel_config.py``) drops ipykernel's
+    "running over TCP without encryption" notice, printed once per chapter, which no
+    author can act on (see the file). A profile of its own also keeps an author's personal
+    IPython start-up files out of the build.
+    """
+    profile = Path(app.doctreedir).parent / "ipython" / "profile_default"
+    profile.mkdir(parents=True, exist_ok=True)
+    target = profile / KERNEL_CONFIG.name
+    wanted = KERNEL_CONFIG.read_text(encoding="utf-8")
+    if not target.is_file() or target.read_text(encoding="utf-8") != wanted:
+        target.write_text(wanted, encoding="utf-8")
+    os.environ["IPYTHONDIR"] = str(profile.parent)
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_CELL_FRAME = re.compile(r"Cell In\[(\d+)\], line (\d+)")
+_NUMBERED_LINE = re.compile(r"^(-*>)?(\s*)(\d+)( .*|)$")
+
+
+def _cell_source(message: str) -> str | None:
+    """The failing cell's source, as nbclient quotes it in a CellExecutionError."""
+    marker = "------------------\n"
+    if message.count(marker) < 2:
+        return None
+    return message.split(marker, 2)[1].removesuffix("\n")
+
+
+def locate_cell(text: str, cell_source: str, execution_count: int | None = None) -> int | None:
+    """0-based index, in the .md ``text``, of the first line of the code cell whose source
+    is ``cell_source``; with several identical cells, the ``execution_count``-th code cell
+    decides. None if the cell cannot be found."""
+    lines = text.splitlines()
+    body = cell_source.splitlines()
+    if not body:
+        return None
+    candidates = []
+    fences = 0
+    for index, line in enumerate(lines):
+        if line.startswith("```{code-cell}"):
+            fences += 1
+        if lines[index : index + len(body)] == body and fences:
+            candidates.append((index, fences))
+    if not candidates:
+        return None
+    for index, fence_number in candidates:
+        if execution_count is not None and fence_number == execution_count:
+            return index
+    return candidates[0][0]
+
+
+def cell_error_report(source_path: Path, text: str, error: BaseException, root: Path) -> str:
+    """A failing cell's error, located in the chapter's .md file: where, which exception,
+    the traceback (once, with the cell's line numbers turned into the file's) and the
+    failing lines in context."""
+    try:
+        shown = source_path.resolve().relative_to(root.resolve())
+    except ValueError:
+        shown = source_path
+    message = _ANSI.sub("", str(error))
+    ename = getattr(error, "ename", type(error).__name__)
+    evalue = getattr(error, "evalue", "")
+    traceback = _ANSI.sub("", getattr(error, "traceback", "") or "")
+    cell_source = _cell_source(message)
+    if cell_source is not None:
+        # nbclient's message quotes the whole cell before the traceback: leave that out.
+        traceback = message.split("------------------\n", 2)[2]
+    frame = _CELL_FRAME.search(traceback)
+    start = None
+    if cell_source is not None:
+        start = locate_cell(text, cell_source, int(frame.group(1)) if frame else None)
+    if start is None or frame is None:
+        where = f"{shown}"
+        located = traceback or message
+        context = []
+    else:
+        line = start + int(frame.group(2))
+        where = f"{shown}, line {line}"
+        located = _renumber_cell_frame(traceback, frame, start, str(shown))
+        lines = text.splitlines()
+        context = [
+            f"{'>' if number == line else ' '} {number:5} | {lines[number - 1]}"
+            for number in range(max(1, line - 3), min(len(lines), line + 2) + 1)
+        ]
+    summary = f"{where}: {ename}: {evalue}".rstrip(": ")
+    parts = [f"A code cell failed in {where}; the build stopped there.", "", located.strip()]
+    if context:
+        parts += ["", *context]
+    parts += ["", summary]
+    return "\n".join(parts)
+
+
+def _renumber_cell_frame(traceback: str, frame, start: int, shown: str) -> str:
+    """The traceback with the failing cell's frame given in lines of the .md file."""
+    head, rest = traceback[: frame.start()], traceback[frame.end() :]
+    line = start + int(frame.group(2))
+    frame_lines, _, after = rest.partition("\n\n")
+    renumbered = []
+    for text_line in frame_lines.split("\n"):
+        match = _NUMBERED_LINE.match(text_line)
+        if match:
+            arrow, gap, number, code = match.groups()
+            text_line = f"{arrow or ''}{gap}{start + int(number)}{code}"
+        renumbered.append(text_line)
+    body = "\n".join(renumbered)
+    return f"{head}File {shown}, line {line}{body}\n\n{after}"
+
+
+def _chapter_parser():
+    """myst-nb's notebook parser, reporting a failing cell by its line in the .md file."""
+    from myst_nb.core.execute import ExecutionError
+    from myst_nb.sphinx_ import Parser
+
+    class ChapterParser(Parser):
+        def parse(self, inputstring: str, document) -> None:
+            try:
+                super().parse(inputstring, document)
+            except ExecutionError as error:
+                cause = error.__cause__ or error
+                env = getattr(document.settings, "env", None) or self.env
+                source_path = Path(env.doc2path(env.docname))
+                root = Path(env.srcdir)
+                _stop_build(cell_error_report(source_path, inputstring, cause, root))
+
+    return ChapterParser
+
+
 def setup(app):
     # Kernels started by the build inherit this, and so pick the offline renderer.
     os.environ[render.BOOK_BUILD_ENV] = "1"
     app.connect("config-inited", configure_edition)
+    # Before any notebook executes: the data are checked, the kernels' profile is set.
+    app.connect("config-inited", check_data_first)
+    app.connect("config-inited", use_book_kernel_profile)
+    app.setup_extension("myst_nb")
+    app.add_source_parser(_chapter_parser(), override=True)
     app.connect("doctree-read", apply_edition_to_solutions)
     app.connect("env-get-outdated", mark_stale_notebooks)
     app.connect("build-finished", write_static_assets)
