@@ -29,6 +29,7 @@ MODULE_ORDER = [
     "test_extension",
     "test_chapters_source",
     "test_build",
+    "test_authoring",
     "test_reproducibility",
     "test_notebooks",
     "test_editions",

@@ -227,3 +227,9 @@ def test_columns_out_of_order(make_dataset):
 
 
 SCHEMA_COLUMNS = [f["name"] for f in SCHEMA["fields"]]
+
+
+def test_stray_spaces_are_reported_beside_other_problems(make_dataset):
+    lines = [*GOOD_ROWS, "2019-03-01,Russia,x,1,2019", "2019-09-01,Russia, 12,1,2019"]
+    error = refused(make_dataset(lines))
+    assert [(p.line, p.column) for p in error.problems] == [(4, "warheads"), (5, "warheads")]

@@ -342,11 +342,16 @@ def problems_in(name: str, folder: Path | None = None) -> list[Problem]:
     if not path.is_file():
         return [Problem(f"the file {res['path']} does not exist in {folder}")]
     problems = _frictionless_problems(path, res)
-    if not problems:
-        rows = _rows(path)
-        if not rows:
+    # The rows can be read unless the file, its encoding or its header is wrong.
+    if not any(p.line in (None, 1) for p in problems):
+        try:
+            rows = _rows(path)
+        except UnicodeDecodeError:
+            rows = None  # reported above, with its line
+        if rows == []:
             problems.append(Problem("the file has a header but no data rows"))
-        problems += _own_problems(rows, res["schema"]["fields"])
+        if rows:
+            problems += _own_problems(rows, res["schema"]["fields"])
     return sorted(problems, key=lambda p: p.line or 0)
 
 
