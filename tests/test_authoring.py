@@ -207,6 +207,7 @@ def test_a_cell_error_is_given_by_its_line_in_the_md_file():
     assert text.splitlines()[10 - 1] == "frame['nope']"
     assert report.splitlines()[-1] == "chapters/x.md, line 10: KeyError: 'nope'"
     assert "File chapters/x.md, line 10" in report and "----> 10 frame['nope']" in report
+    assert "      9 frame = {}" in report, "the cell's other lines keep the file's numbers"
     assert report.count("Traceback") == 1 and "Cell In" not in report
     assert "\x1b[" not in report
 

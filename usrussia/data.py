@@ -1,9 +1,13 @@
 """Load the book's datasets, checking every value against data/datapackage.json.
 
 A teaching book on contested history must not show a number it cannot trace. So the loader
-is strict: each CSV is read as text, every cell is checked against the Table Schema that
-``datapackage.json`` gives for it, and any problem stops the load with an error that names
-the file, the line, the column and what was expected. No row is ever dropped or coerced.
+is strict: before a dataset is loaded, frictionless validates its CSV against the Table
+Schema that ``datapackage.json`` gives for it (types, constraints, header, row lengths,
+primary key, encoding), this module adds the few checks frictionless does not make, and
+any problem stops the load with an error in plain words that names the file, the line,
+the column, the value found and what was expected. No row is ever dropped or coerced.
+``check_package`` runs the same checks over every dataset; the book's Sphinx extension
+calls it before any notebook executes.
 """
 
 from __future__ import annotations

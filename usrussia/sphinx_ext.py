@@ -402,9 +402,10 @@ def locate_cell(text: str, cell_source: str, execution_count: int | None = None)
 
 
 def cell_error_report(source_path: Path, text: str, error: BaseException, root: Path) -> str:
-    """A failing cell's error, located in the chapter's .md file: where, which exception,
-    the traceback (once, with the cell's line numbers turned into the file's) and the
-    failing lines in context."""
+    """A failing cell's error, located in the chapter's .md file ``text``: the traceback
+    once, its frame of the cell numbered by the lines of the file, then one line saying
+    where, which exception and its message. ``error`` is nbclient's CellExecutionError
+    (anything else is reported with the file alone)."""
     try:
         shown = source_path.resolve().relative_to(root.resolve())
     except ValueError:
@@ -412,34 +413,29 @@ def cell_error_report(source_path: Path, text: str, error: BaseException, root: 
     message = _ANSI.sub("", str(error))
     ename = getattr(error, "ename", type(error).__name__)
     evalue = getattr(error, "evalue", "")
-    traceback = _ANSI.sub("", getattr(error, "traceback", "") or "")
+    traceback = _ANSI.sub("", getattr(error, "traceback", "") or message)
     cell_source = _cell_source(message)
     if cell_source is not None:
         # nbclient's message quotes the whole cell before the traceback: leave that out.
         traceback = message.split("------------------\n", 2)[2]
     frame = _CELL_FRAME.search(traceback)
     start = None
-    if cell_source is not None:
-        start = locate_cell(text, cell_source, int(frame.group(1)) if frame else None)
-    if start is None or frame is None:
-        where = f"{shown}"
-        located = traceback or message
-        context = []
-    else:
-        line = start + int(frame.group(2))
-        where = f"{shown}, line {line}"
-        located = _renumber_cell_frame(traceback, frame, start, str(shown))
-        lines = text.splitlines()
-        context = [
-            f"{'>' if number == line else ' '} {number:5} | {lines[number - 1]}"
-            for number in range(max(1, line - 3), min(len(lines), line + 2) + 1)
-        ]
+    if cell_source is not None and frame is not None:
+        start = locate_cell(text, cell_source, int(frame.group(1)))
+    where = str(shown)
+    if start is not None:
+        where = f"{shown}, line {start + int(frame.group(2))}"
+        traceback = _renumber_cell_frame(traceback, frame, start, str(shown))
     summary = f"{where}: {ename}: {evalue}".rstrip(": ")
-    parts = [f"A code cell failed in {where}; the build stopped there.", "", located.strip()]
-    if context:
-        parts += ["", *context]
-    parts += ["", summary]
-    return "\n".join(parts)
+    return "\n".join(
+        [
+            f"A code cell failed in {where}; the build stopped there.",
+            "",
+            traceback.strip(),
+            "",
+            summary,
+        ]
+    )
 
 
 def _renumber_cell_frame(traceback: str, frame, start: int, shown: str) -> str:
