@@ -361,8 +361,8 @@ def problems_in(name: str, folder: Path | None = None) -> list[Problem]:
 
 def _rows(path: Path) -> list[list[str]]:
     """The data rows of a CSV as text (the header left out)."""
-    text = path.read_text(encoding="utf-8-sig")
-    return list(csv.reader(text.splitlines()))[1:]
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))[1:]  # a quoted value may hold a line break
 
 
 def validate(name: str, folder: Path | None = None) -> list[dict]:
