@@ -320,3 +320,18 @@ def test_the_book_builds_without_a_warning_line(built_book):
     warnings = [line for line in built_book.log.splitlines() if WARNING_LINE.search(line)]
     assert not warnings, "\n".join(warnings[:10])
     assert "not in toc" not in built_book.log, "files left out of the book without names"
+
+
+def test_the_kernel_profile_drops_only_the_tcp_notice():
+    import logging
+    import runpy
+
+    runpy.run_path(str(sphinx_ext.KERNEL_CONFIG))
+    kernel_log = logging.getLogger("IPKernelApp")
+
+    def record(message: str) -> logging.LogRecord:
+        return kernel_log.makeRecord("IPKernelApp", logging.WARNING, "", 0, message, (), None)
+
+    notice = "Kernel is running over TCP without encryption. All communication (...)"
+    assert not kernel_log.filter(record(notice))
+    assert kernel_log.filter(record("Parent appears to have exited, shutting down."))
