@@ -41,26 +41,26 @@ CHAPTERS = REPO / "chapters"
 
 #: The controlled vocabulary of ``sourcetype``: value -> the words a reader sees.
 SOURCE_TYPES: dict[str, str] = {
-    "official-us": "Official: United States",
-    "official-ru": "Official: Russia",
-    "official-ua": "Official: Ukraine",
-    "official-de": "Official: Germany",
-    "official-nl": "Official: Netherlands",
-    "intergovernmental": "Intergovernmental body",
-    "state-media-us": "State-funded media: United States",
-    "state-media-ru": "State-funded media: Russia",
-    "state-media-cn": "State-funded media: China",
-    "state-media-ir": "State-funded media: Iran",
-    "state-media-by": "State-funded media: Belarus",
-    "state-media-ua": "State-funded media: Ukraine",
-    "state-media-am": "State-funded media: Armenia",
-    "state-media-de": "State-funded media: Germany",
-    "state-media-nz": "State-funded media: New Zealand",
-    "news": "Wire service or news outlet",
-    "pollster": "Polling organization",
-    "thinktank": "Think tank, advocacy group or professional commentary",
-    "scholarly": "Scholarly",
-    "reproduction": "Reproduction (another publisher's text, as carried by a news outlet)",
+    "official-us": "official (United States)",
+    "official-ru": "official (Russia)",
+    "official-ua": "official (Ukraine)",
+    "official-de": "official (Germany)",
+    "official-nl": "official (Netherlands)",
+    "intergovernmental": "intergovernmental body",
+    "state-media-us": "state-funded media (United States)",
+    "state-media-ru": "state-funded media (Russia)",
+    "state-media-cn": "state-funded media (China)",
+    "state-media-ir": "state-funded media (Iran)",
+    "state-media-by": "state-funded media (Belarus)",
+    "state-media-ua": "state-funded media (Ukraine)",
+    "state-media-am": "state-funded media (Armenia)",
+    "state-media-de": "state-funded media (Germany)",
+    "state-media-nz": "state-funded media (New Zealand)",
+    "news": "wire service or news outlet",
+    "pollster": "polling organization",
+    "thinktank": "think tank, advocacy group or professional commentary",
+    "scholarly": "scholarly",
+    "reproduction": "reproduction (another publisher's text as carried by a news outlet)",
 }
 
 #: The order and short names of the groups in a chapter's source mix.
@@ -122,6 +122,28 @@ STATE_FUNDED_HOSTS: dict[str, str] = {
     # New Zealand
     "rnz.co.nz": "state-media-nz",
 }
+
+#: State-funded outlets by name, for entries that carry their text on another host
+#: (a reproduction): the entry's ``originaltype`` must then be the outlet's type.
+STATE_FUNDED_NAMES: dict[str, str] = {
+    r"Radio Free Europe|RFE/RL|Radio Liberty|Radio Farda|Current Time": "state-media-us",
+    r"Voice of America|\bVOA\b": "state-media-us",
+    r"\bTASS\b|\bSputnik\b|RIA Novosti|\bRT\b|Rossiyskaya Gazeta|Voice of Russia": "state-media-ru",
+    r"Xinhua|\bCGTN\b|People's Daily": "state-media-cn",
+    r"Press TV": "state-media-ir",
+    r"\bBelTA\b": "state-media-by",
+    r"Ukrinform": "state-media-ua",
+    r"Deutsche Welle": "state-media-de",
+}
+
+
+def named_state_outlet(text: str) -> str | None:
+    """``state-media-XX`` of the first state-funded outlet named in ``text``, else None."""
+    for pattern, kind in STATE_FUNDED_NAMES.items():
+        if re.search(pattern, text):
+            return kind
+    return None
+
 
 #: Forbidden kinds of host, each with the patterns (regular expressions on the host name,
 #: or on host and path for hosts such as github.com) that catch it.
@@ -368,6 +390,46 @@ def entries(bibfile: Path = BIBFILE):
 
 def _strip_braces(text: str) -> str:
     return text.replace("{", "").replace("}", "").replace("\\&", "&").strip()
+
+
+def clean(text: str) -> str:
+    """A BibTeX field as plain words: braces and ``\\&`` undone, spaces trimmed."""
+    return _strip_braces(text)
+
+
+def full_authors(entry) -> str:
+    """``"Kristensen, H. M., Korda, M. & Johns, E."``: the persons among the authors, or ``""``.
+
+    A corporate author (``{{U.S. Department of State}}``) is not a person: ``""``.
+    """
+    persons = [p for p in entry.persons.get("author", []) if p.first_names or p.middle_names]
+    names = []
+    for person in persons:
+        initials = " ".join(
+            f"{_strip_braces(n)[0]}." for n in person.first_names + person.middle_names
+        )
+        names.append(
+            f"{_strip_braces(' '.join(person.prelast_names + person.last_names))}, {initials}"
+        )
+    if len(names) > 1:
+        return ", ".join(names[:-1]) + " & " + names[-1]
+    return names[0] if names else ""
+
+
+def type_label(fields) -> str:
+    """The words for an entry's ``sourcetype`` (and ``originaltype`` of a reproduction).
+
+    Raises ValueError for a value outside :data:`SOURCE_TYPES`.
+    """
+    sourcetype = fields.get("sourcetype", "")
+    if sourcetype not in SOURCE_TYPES:
+        raise ValueError(f"sourcetype {sourcetype!r} is not one of {sorted(SOURCE_TYPES)}")
+    if sourcetype == "reproduction":
+        original = fields.get("originaltype", "")
+        if original not in SOURCE_TYPES or original == "reproduction":
+            raise ValueError(f"originaltype {original!r} of a reproduction is not valid")
+        return f"reproduction of a text by: {SOURCE_TYPES[original]}"
+    return SOURCE_TYPES[sourcetype]
 
 
 def issuing_body(entry) -> str:
