@@ -391,3 +391,11 @@ def test_no_bibliography_label_widens_a_phone_screen(browser, site, page):
         assert tab.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         context.close()
+
+
+def test_a_reproduction_says_who_carried_it_and_whose_text_it_is():
+    key = next(k for k, e in ENTRIES.items() if e.fields["sourcetype"] == "reproduction")
+    _, text = _render([key])[key]
+    carrier = sources.host_of(ENTRIES[key].fields["url"])
+    assert f"As reproduced by {carrier}." in text
+    assert "Source type: reproduction of a text by: " in text

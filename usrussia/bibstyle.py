@@ -123,6 +123,9 @@ class Style(BaseStyle):
                 ]
             ]
         )
+        if e.fields.get("sourcetype") == "reproduction":
+            carrier = sources.host_of(e.fields.get("url", ""))
+            parts.append(sentence[f"As reproduced by {carrier}"])
         parts.append(sentence[join["Source type: ", source_type]])
         return toplevel[tuple(parts)]
 
