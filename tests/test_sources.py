@@ -28,11 +28,7 @@ AWAITING_REMOVAL = {
     "afp2012nunnlugar",
     "afp2021drafts",
     "after_2022-ap2024exchange",
-    "after_2022-cbs2026lavrov",
     "after_2022-dw2023putin",
-    "after_2022-econotimes2025riyadh",
-    "after_2022-gulftrend2026trump",
-    "after_2022-ktbb2025fogel",
     "after_2022-reuters2025putinreaction",
     "after_2022-stripes2025testing",
     "airforcemag2011startcounting",
@@ -94,7 +90,6 @@ AWAITING_REMOVAL = {
     "vlex2016eo13757russia",
     "wh2001genoa",
     "wh2009moscowsummit",
-    "wiki2024ankara",
 }
 
 
