@@ -341,7 +341,20 @@ def test_each_chapter_ends_with_its_source_mix_and_references(chapter):
 
 def test_mix_sentence_gives_counts_and_shares():
     sentence = sources.mix_sentence({"official-us": 3, "official-ru": 1})
-    assert sentence == "4 sources: 3 U.S. official (75%), 1 Russian official (25%)."
+    assert sentence == "4 sources: 3 U.S. official (75%); 1 Russian official (25%)."
+
+
+def test_mix_says_whose_texts_the_reproductions_carry():
+    keys = ["geneva-ktvb2022statement", "ap2010signing", "rferl2012magnitsky"]
+    assert ENTRIES["geneva-ktvb2022statement"].fields["originaltype"] == "official-us"
+    counts = sources.type_counts(keys)
+    origins = sources.reproduction_origins(keys)
+    assert counts == {"state-media-us": 1, "reproduction": 2}
+    assert origins == {"official-us": 1, "news": 1}
+    assert sources.mix_sentence(counts, origins) == (
+        "3 sources: 1 U.S. state-funded media (33%); 2 reproductions (67%) carrying texts of: "
+        "1 U.S. official, 1 wire and news."
+    )
 
 
 # --- the built book ---------------------------------------------------------------------

@@ -232,12 +232,14 @@ class SourceMixDirective(SphinxDirective):
             self.env.note_dependency(str(bibfile))
         scope = "the whole book" if self.arguments else "this chapter"
         try:
-            counts = sources.type_counts(self._keys(), _BIBFILES[0])
+            keys = self._keys()
+            counts = sources.type_counts(keys, _BIBFILES[0])
+            origins = sources.reproduction_origins(keys, _BIBFILES[0])
         except (KeyError, ValueError) as error:
             raise self.error(str(error)) from error
         paragraph = nodes.paragraph(classes=["usrussia-source-mix"])
         paragraph += nodes.strong(text=f"Sources of {scope} by type: ")
-        paragraph += nodes.Text(sources.mix_sentence(counts))
+        paragraph += nodes.Text(sources.mix_sentence(counts, origins))
         return [paragraph]
 
 

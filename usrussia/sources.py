@@ -535,6 +535,20 @@ def type_counts(keys: Iterable[str], bibfile: Path = BIBFILE) -> dict[str, int]:
     return {group: counts[group] for group in MIX_GROUPS if counts[group]}
 
 
+def reproduction_origins(keys: Iterable[str], bibfile: Path = BIBFILE) -> dict[str, int]:
+    """Counts of the reproductions among ``keys`` by the mix group of their ``originaltype``.
+
+    ``{"official-us": 2, "news": 5}`` says two reproductions carry U.S. official texts.
+    """
+    database = entries(bibfile)
+    counts: collections.Counter[str] = collections.Counter()
+    for key in keys:
+        fields = database[key].fields
+        if fields.get("sourcetype") == "reproduction":
+            counts[_mix_group(fields.get("originaltype", ""))] += 1
+    return {group: counts[group] for group in MIX_GROUPS if counts[group]}
+
+
 def chapter_keys(chapter: str) -> list[str]:
     """Keys cited in ``chapters/<chapter>.md`` (``chapter`` like ``"reset"``)."""
     path = CHAPTERS / f"{chapter}.md"
@@ -552,13 +566,22 @@ def book_keys() -> list[str]:
     return list(keys)
 
 
-def mix_sentence(counts: dict[str, int]) -> str:
-    """``{"official-us": 3, "news": 2}`` -> ``"5 sources: 3 U.S. official (60%), 2 ..."``."""
+def mix_sentence(counts: dict[str, int], origins: dict[str, int] | None = None) -> str:
+    """``{"official-us": 3, "news": 2}`` -> ``"5 sources: 3 U.S. official (60%), 2 ..."``.
+
+    ``origins`` (from :func:`reproduction_origins`) says whose texts the reproductions carry.
+    """
     total = sum(counts.values())
     if not total:
         return "No sources cited."
-    parts = [f"{n} {MIX_GROUPS[group]} ({n / total:.0%})" for group, n in counts.items()]
-    return f"{total} sources: " + ", ".join(parts) + "."
+    parts = []
+    for group, n in counts.items():
+        part = f"{n} {MIX_GROUPS[group]} ({n / total:.0%})"
+        if group == "reproduction" and origins:
+            whose = ", ".join(f"{m} {MIX_GROUPS[g]}" for g, m in origins.items())
+            part += f" carrying texts of: {whose}"
+        parts.append(part)
+    return f"{total} sources: " + "; ".join(parts) + "."
 
 
 class SourceMix:
@@ -567,15 +590,16 @@ class SourceMix:
     ``counts`` maps mix groups (:data:`MIX_GROUPS`) to numbers of cited entries.
     """
 
-    def __init__(self, counts: dict[str, int], scope: str):
+    def __init__(self, counts: dict[str, int], scope: str, origins: dict[str, int] | None = None):
         self.counts = counts
         self.scope = scope
+        self.origins = origins or {}
 
     def __str__(self) -> str:
-        return f"Sources of {self.scope} by type: {mix_sentence(self.counts)}"
+        return f"Sources of {self.scope} by type: {mix_sentence(self.counts, self.origins)}"
 
     def _repr_markdown_(self) -> str:
-        return f"**Sources of {self.scope} by type.** {mix_sentence(self.counts)}"
+        return f"**Sources of {self.scope} by type.** {mix_sentence(self.counts, self.origins)}"
 
     def _repr_html_(self) -> str:
         import html
@@ -607,8 +631,10 @@ def source_mix(chapter: str | None = None) -> SourceMix:
     each entry in ``references.bib``. Displays as one line (HTML, Markdown or text).
     """
     if chapter is None:
-        return SourceMix(type_counts(book_keys()), "the whole book")
-    return SourceMix(type_counts(chapter_keys(chapter)), "this chapter")
+        keys = book_keys()
+        return SourceMix(type_counts(keys), "the whole book", reproduction_origins(keys))
+    keys = chapter_keys(chapter)
+    return SourceMix(type_counts(keys), "this chapter", reproduction_origins(keys))
 
 
 def host_counts(bibfile: Path = BIBFILE) -> list[tuple[str, int]]:
