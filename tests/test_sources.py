@@ -390,9 +390,11 @@ def test_no_bibliography_label_widens_a_phone_screen(browser, site, page):
         tab = context.new_page()
         tab.goto(f"{site}/{page}.html", wait_until="load")
         assert tab.locator("div.citation").count() > 0
+        # An element sticking out, or text (a long URL) overflowing its box.
         overflowing = tab.evaluate(
             """() => [...document.querySelectorAll('div.citation, div.citation *')]
-                .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+                             || e.scrollWidth > e.clientWidth + 1)
                 .map(e => e.outerHTML.slice(0, 120))"""
         )
         assert not overflowing, overflowing

@@ -455,7 +455,9 @@ def issuing_body(entry) -> str:
             entry.fields.get("title", "")
         )
     # The issuing body, not its sub-unit or the channel that carried it.
-    name = re.split(r" \(|, via | via |; | / |, (?=Bureau|Office|U\.S\. Mission)", name)[0]
+    name = re.split(
+        r" \(|,? via |; | / |,? reproduced |,? excerpted |, (?=Bureau|Office|U\.S\. Mission)", name
+    )[0]
     return name.strip(" ,")
 
 
