@@ -204,3 +204,28 @@ def test_data_sources_are_in_the_bibliography():
     for res in PACKAGE["resources"]:
         for source in res["sources"]:
             assert source["path"] in bib, f"{res['name']}: {source['path']} not in references.bib"
+
+
+def test_gallup_series_has_the_reset_years():
+    # The gap in this file was once read as a gap in Gallup's series; Gallup asks every February.
+    gallup = usrussia.load("opinion").query("pollster == 'Gallup'")
+    years = set(gallup["date"].dt.year)
+    assert {2008, 2009, 2010, 2012}.issubset(years), sorted(years)
+    assert (gallup["date"].dt.month == 2).all(), "Gallup rows are February World Affairs readings"
+
+
+COPY_HOSTS = re.compile(
+    r"(?:^|\.)(?:github\.com|githubusercontent\.com|blogspot\.com|wordpress\.com|scribd\.com)$"
+    r"|^(?:test|staging|admin|digital-staging)\.|wiki",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("name", ["trade", "stockpiles", "opinion"])
+def test_rows_cite_the_producer_not_a_copy_host(name):
+    from urllib.parse import urlparse
+
+    frame = usrussia.load(name)
+    hosts = frame["source_url"].map(lambda url: urlparse(url).netloc)
+    bad = frame[hosts.str.contains(COPY_HOSTS)]
+    assert bad.empty, f"{name}: rows {list(bad.index + 2)} cite {sorted(set(bad['source_url']))}"
