@@ -12,6 +12,7 @@ import pytest
 from frictionless import Package
 
 import usrussia
+from usrussia import sources
 from usrussia.data import DEFAULT_DATA_DIR
 
 DATA = DEFAULT_DATA_DIR
@@ -214,58 +215,14 @@ def test_gallup_series_has_the_reset_years():
     assert (gallup["date"].dt.month == 2).all(), "Gallup rows are February World Affairs readings"
 
 
-COPY_HOSTS = re.compile(
-    r"(?:^|\.)(?:github\.com|githubusercontent\.com|blogspot\.com|wordpress\.com|scribd\.com)$"
-    r"|^(?:test|staging|admin|digital-staging)\.|wiki",
-    re.IGNORECASE,
-)
-
-
-@pytest.mark.parametrize("name", ["trade", "stockpiles", "opinion"])
-def test_rows_cite_the_producer_not_a_copy_host(name):
-    from urllib.parse import urlparse
-
-    frame = usrussia.load(name)
-    hosts = frame["source_url"].map(lambda url: urlparse(url).netloc)
-    bad = frame[hosts.str.contains(COPY_HOSTS)]
-    assert bad.empty, f"{name}: rows {list(bad.index + 2)} cite {sorted(set(bad['source_url']))}"
-
-
-# Hosts of a kind the book never cites for a fact (issue 10): wikis and wiki mirrors, document
-# dumps, personal blogs, copy hosts, staging/admin subdomains, content farms and aggregator
-# mirrors of official texts, and small local outlets reprinting wire copy. Kept here as one list;
-# h10-bib keeps a similar list in usrussia/sources.py on its branch -- the lead merges the two.
-FORBIDDEN_HOST_PATTERNS = [
-    r"wiki",  # Wikipedia and its mirrors, WikiLeaks, Wikisource
-    r"(?:^|\.)(?:blogspot\.com|wordpress\.com|github\.com|githubusercontent\.com)$",
-    r"(?:^|\.)(?:scribd\.com|slideshare\.net|docslib\.org)$",
-    r"^(?:test|staging|admin|digital-staging|acquiaprod)\.",
-    r"(?:^|\.)(?:everycrsreport\.com|globalsecurity\.org|atomicarchive\.com|historyplace\.com)$",
-    r"(?:^|\.)(?:federal\.elaws\.us|regulations\.justia\.com|regulations\.vlex\.com)$",
-    r"(?:^|\.)(?:thefederalregister\.org|sanctions\.org|congressionalmonitor\.org)$",
-    r"(?:^|\.)(?:whitehousepressbriefings\.com|pledgetimes\.com|uaposition\.com|lidtime\.com)$",
-    r"(?:^|\.)(?:securitynews\.ro|uscybersecurity\.net|censor\.net|poandpo\.com)$",
-    r"(?:^|\.)(?:devevil\.com|rusreality\.com|todaychina\.cc|abcnewsradioonline\.com)$",
-    r"(?:^|\.)(?:digitaljournal\.com|chinagate\.cn|newsru\.site|scoop\.co\.nz|unpo\.org)$",
-    r"(?:^|\.)(?:europeansources\.info)$",
-    # local stations and small-town papers reprinting AP/CNN/NPR copy
-    r"(?:^|\.)(?:6abc\.com|fox59\.com|kion546\.com|wvpe\.org|nepm\.org|scpr\.org)$",
-    r"(?:^|\.)(?:milfordmirror\.com|pjstar\.com|ballstatedaily\.com|lincolndailynews\.com)$",
-]
-FORBIDDEN_HOST = re.compile("|".join(FORBIDDEN_HOST_PATTERNS), re.IGNORECASE)
-# Rows still on such a host because no acceptable copy was found and a chapter or test uses
-# the value (dataset, first-column value). Each must still exist, so a fixed row is struck off.
+# Rows still on a forbidden kind of host (usrussia.sources.FORBIDDEN_HOSTS) because no
+# acceptable copy was found and a chapter or test uses the value (dataset, first-column
+# value). Each must still exist, so a fixed row is struck off.
 KNOWN_UNRESOLVED = {
     ("opinion", "2012-02-01"): "Gallup 2012; reset, helsinki, reset-years test",
     ("opinion", "2018-02-01"): "Gallup 2018 reading; glued in the helsinki chapter",
     ("new_start_milestones", "2026-02-05"): "AP text of Trump's post; AP's own page not found",
 }
-
-
-def _host(url):
-    from urllib.parse import urlparse
-
-    return urlparse(url).netloc.lower()
 
 
 @pytest.mark.parametrize(
@@ -276,13 +233,15 @@ def _host(url):
         ("https://regulations.justia.com/regulations/fedreg/x.html", True),
         ("https://admin.newsru.site/world/x.html", True),
         ("https://newsessentials.wordpress.com/2012/x", True),
+        ("https://github.com/someone/census/country.xlsx", True),
         ("https://www.govinfo.gov/content/pkg/FR-2021-04-19/pdf/2021-08098.pdf", False),
         ("http://en.kremlin.ru/events/president/news/42136", False),
         ("https://news.gallup.com/poll/16201/Russia.aspx", False),
+        ("https://github.com/HistoryAtState/visits/blob/master/visits.xml", False),
     ],
 )
 def test_forbidden_host_list_tells_copies_from_publishers(url, forbidden):
-    assert bool(FORBIDDEN_HOST.search(_host(url))) is forbidden, url
+    assert bool(sources.forbidden_kind(url)) is forbidden, url
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -294,12 +253,12 @@ def test_rows_and_sources_cite_no_forbidden_host(name):
         first = row[key]
         first = f"{first:%Y-%m-%d}" if hasattr(first, "strftime") else str(first)
         known = (name, first) in KNOWN_UNRESOLVED
-        if FORBIDDEN_HOST.search(_host(row["source_url"])) and not known:
+        if sources.forbidden_kind(row["source_url"]) and not known:
             bad.append(f"{first}: {row['source_url']}")
     bad += [
         f"datapackage source: {s['path']}"
         for s in usrussia.resource(name)["sources"]
-        if FORBIDDEN_HOST.search(_host(s["path"]))
+        if sources.forbidden_kind(s["path"])
     ]
     assert not bad, f"{name} cites forbidden hosts:\n" + "\n".join(bad)
 
@@ -309,7 +268,7 @@ def test_known_unresolved_rows_still_exist():
         frame = usrussia.load(name)
         column = frame[frame.columns[0]]
         values = column.dt.strftime("%Y-%m-%d") if hasattr(column, "dt") else column.astype(str)
-        on_bad_host = frame["source_url"].map(lambda url: bool(FORBIDDEN_HOST.search(_host(url))))
+        on_bad_host = frame["source_url"].map(lambda url: bool(sources.forbidden_kind(url)))
         assert ((values == first) & on_bad_host).sum() == 1, (
             f"{name} {first} ({reason}) is gone or now cites an acceptable host: "
             "strike it off KNOWN_UNRESOLVED"

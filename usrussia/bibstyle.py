@@ -115,14 +115,27 @@ class Style(BaseStyle):
                 ]
             ]
         )
+        # A chapter in a printed book: the book, its editor and its publisher.
         parts.append(
-            sentence[
-                join(sep=" ")[
-                    optional[href(field("url", raw=True))[field("url", raw=True)]],
-                    optional[join["(accessed ", field("urldate"), ")"]],
+            optional[
+                sentence[
+                    join(sep=", ")[
+                        join["In ", tag("em")[field("booktitle")]],
+                        optional[join["edited by ", field("editor")]],
+                        optional[join[field("address"), ": ", field("publisher")]],
+                    ]
                 ]
             ]
         )
+        if e.fields.get("url"):
+            parts.append(
+                sentence[
+                    join(sep=" ")[
+                        href(field("url", raw=True))[field("url", raw=True)],
+                        optional[join["(accessed ", field("urldate"), ")"]],
+                    ]
+                ]
+            )
         if e.fields.get("sourcetype") == "reproduction":
             carrier = sources.host_of(e.fields.get("url", ""))
             parts.append(sentence[f"As reproduced by {carrier}"])
@@ -142,6 +155,9 @@ class Style(BaseStyle):
         return self._template(e)
 
     def get_report_template(self, e):
+        return self._template(e)
+
+    def get_incollection_template(self, e):
         return self._template(e)
 
 

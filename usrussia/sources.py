@@ -46,6 +46,7 @@ SOURCE_TYPES: dict[str, str] = {
     "official-ua": "official (Ukraine)",
     "official-de": "official (Germany)",
     "official-nl": "official (Netherlands)",
+    "official-eu": "official (European Union or several European governments)",
     "intergovernmental": "intergovernmental body",
     "state-media-us": "state-funded media (United States)",
     "state-media-ru": "state-funded media (Russia)",
@@ -56,6 +57,7 @@ SOURCE_TYPES: dict[str, str] = {
     "state-media-am": "state-funded media (Armenia)",
     "state-media-de": "state-funded media (Germany)",
     "state-media-nz": "state-funded media (New Zealand)",
+    "state-media-tr": "state-funded media (Turkey)",
     "news": "wire service or news outlet",
     "pollster": "polling organization",
     "thinktank": "think tank, advocacy group or professional commentary",
@@ -106,6 +108,10 @@ STATE_FUNDED_HOSTS: dict[str, str] = {
     "cgtn.com": "state-media-cn",
     "china.org.cn": "state-media-cn",
     "chinagate.cn": "state-media-cn",
+    "chinadaily.com.cn": "state-media-cn",
+    "chinadailyhk.com": "state-media-cn",
+    # Turkey
+    "aa.com.tr": "state-media-tr",
     # Iran
     "presstv.ir": "state-media-ir",
     "presstv.com": "state-media-ir",
@@ -129,7 +135,8 @@ STATE_FUNDED_NAMES: dict[str, str] = {
     r"Radio Free Europe|RFE/RL|Radio Liberty|Radio Farda|Current Time": "state-media-us",
     r"Voice of America|\bVOA\b": "state-media-us",
     r"\bTASS\b|\bSputnik\b|RIA Novosti|\bRT\b|Rossiyskaya Gazeta|Voice of Russia": "state-media-ru",
-    r"Xinhua|\bCGTN\b|People's Daily": "state-media-cn",
+    r"Xinhua|\bCGTN\b|People's Daily|China Daily": "state-media-cn",
+    r"Anadolu": "state-media-tr",
     r"Press TV": "state-media-ir",
     r"\bBelTA\b": "state-media-by",
     r"Ukrinform": "state-media-ua",
@@ -207,6 +214,11 @@ FORBIDDEN_HOSTS: dict[str, tuple[str, ...]] = {
         r"(^|\.)beaufortcountynow\.com$",
         r"(^|\.)dcdecides\.com$",
         r"^github\.com/owid/",
+        r"(^|\.)uaposition\.com$",
+        r"(^|\.)uscybersecurity\.net$",
+        r"(^|\.)abcnewsradioonline\.com$",
+        r"(^|\.)newsru\.site$",
+        r"(^|\.)europeansources\.info$",
     ),
     "party or advocacy site carrying another's text": (
         r"(^|\.)humboldtdems\.com$",
@@ -214,6 +226,7 @@ FORBIDDEN_HOSTS: dict[str, tuple[str, ...]] = {
         r"(^|\.)luxembourgforum\.org$",
         r"(^|\.)iranwatch\.org$",
         r"(^|\.)legion\.org$",
+        r"(^|\.)unpo\.org$",
     ),
     "talk radio": (
         r"talkradio",
@@ -226,6 +239,7 @@ FORBIDDEN_HOSTS: dict[str, tuple[str, ...]] = {
     "document dump": (
         r"(^|\.)scribd\.com$",
         r"(^|\.)docslib\.org$",
+        r"(^|\.)slideshare\.net$",
         r"(^|\.)wikileaks\.org$",
         r"(^|\.)hsdl\.org$",
     ),
@@ -239,7 +253,10 @@ FORBIDDEN_HOSTS: dict[str, tuple[str, ...]] = {
         r"\.cloudapp\.net$",
         r"\.worldcdn\.net$",
     ),
-    "personal copy of a publisher's file": (r"^github\.com/(?!HistoryAtState/)",),
+    "personal copy of a publisher's file": (
+        r"^github\.com/(?!HistoryAtState/)",
+        r"(^|\.)githubusercontent\.com$",
+    ),
 }
 
 #: Hosts that are a government's or an intergovernmental body's own publisher.
