@@ -221,7 +221,6 @@ def test_gallup_series_has_the_reset_years():
 KNOWN_UNRESOLVED = {
     ("opinion", "2012-02-01"): "Gallup 2012; reset, helsinki, reset-years test",
     ("opinion", "2018-02-01"): "Gallup 2018 reading; glued in the helsinki chapter",
-    ("new_start_milestones", "2026-02-05"): "AP text of Trump's post; AP's own page not found",
 }
 
 
