@@ -1,0 +1,227 @@
+"""Feedback on the exercises of the student notebooks, in words.
+
+Each exercise's check cell calls ``usrussia.check.<chapter>_<n>(answer)``; the function
+compares the student's answer with the one computed from the data and returns a
+``Feedback``, which Jupyter shows as a short list of what is right and what is not. A
+check never raises: an answer it cannot read is reported as such.
+
+Why not otter-grader: it needs its own assignment format, a generated autograder and a
+separate grading step, while the book needs only immediate feedback beside each exercise
+in a notebook that also runs in Colab and Binder; a few plain comparisons do that.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+
+import pandas as pd
+
+from usrussia import facts
+from usrussia.data import load
+
+NOT_STARTED = "Not answered yet: replace the ... with your code, run it, then run this check."
+
+
+class Feedback:
+    """The outcome of one check: ``passed`` (bool) and a list of (ok, message) lines."""
+
+    def __init__(self, exercise: str, results: list[tuple[bool, str]]):
+        self.exercise = exercise
+        self.results = results
+        self.passed = bool(results) and all(ok for ok, _ in results)
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        head = (
+            f"{self.exercise}: right."
+            if self.passed
+            else f"{self.exercise}: not right yet ({sum(ok for ok, _ in self.results)} of "
+            f"{len(self.results)} checks pass)."
+        )
+        return "\n".join([head] + [f"  {'✓' if ok else '✗'} {msg}" for ok, msg in self.results])
+
+
+def exercise(label: str) -> Callable:
+    """Wrap a checker: an untouched ``...`` or an error becomes feedback, never an exception."""
+
+    def wrap(checker: Callable[..., list[tuple[bool, str]]]) -> Callable[..., Feedback]:
+        @functools.wraps(checker)
+        def run(*answers) -> Feedback:
+            if any(a is Ellipsis for a in answers):
+                return Feedback(label, [(False, NOT_STARTED)])
+            try:
+                return Feedback(label, checker(*answers))
+            except Exception as error:  # noqa: BLE001 - feedback, not a traceback
+                return Feedback(
+                    label,
+                    [(False, f"Could not read your answer ({type(error).__name__}: {error}).")],
+                )
+
+        run.label = label
+        return run
+
+    return wrap
+
+
+# --- Helpers for checking charts ---------------------------------------------------------
+
+
+def chart_dict(chart) -> dict:
+    """An Altair chart as its Vega-Lite dict (without validation)."""
+    return chart.to_dict(validate=False)
+
+
+def chart_title(chart) -> str:
+    """The chart's title text ('' if it has none)."""
+    title = chart_dict(chart).get("title", "")
+    if isinstance(title, dict):
+        title = title.get("text", "")
+    return " ".join(title) if isinstance(title, list) else str(title)
+
+
+def chart_rows(chart) -> list[dict]:
+    """Every data row the chart carries (all its datasets)."""
+    return [row for rows in chart_dict(chart).get("datasets", {}).values() for row in rows]
+
+
+def numbers_in(text: str) -> set[float]:
+    """The numbers written in a text: '1,550' -> 1550, '30%' -> 30."""
+    return {float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text)}
+
+
+def title_checks(chart, allowed_numbers: set[float]) -> list[tuple[bool, str]]:
+    """A title states a finding, and every number in it is one the data give."""
+    title = chart_title(chart)
+    stray = sorted(numbers_in(title) - set(allowed_numbers))
+    return [
+        (
+            bool(title) and "write your finding" not in title.lower() and "..." not in title,
+            "The title states your finding."
+            if title and "write your finding" not in title.lower()
+            else "Write a title that states what the chart shows.",
+        ),
+        (
+            not stray,
+            "Every number in the title is in the data."
+            if not stray
+            else f"The title states {', '.join(f'{n:g}' for n in stray)}, not in the data.",
+        ),
+    ]
+
+
+def same(answer, expected, what: str, tolerance: float = 1e-6) -> tuple[bool, str]:
+    """Compare two numbers; the message says which is which."""
+    ok = abs(float(answer) - float(expected)) <= tolerance
+    return ok, (f"{what} is right." if ok else f"{what}: you have {answer}, check your steps.")
+
+
+# --- New START ---------------------------------------------------------------------------
+
+NS_MEASURES = ["deployed_launchers", "deployed_warheads", "total_launchers"]
+
+
+def _headroom_on(date: str) -> pd.DataFrame:
+    ns, limit_of = load("new_start"), facts.new_start_limits()
+    declared = ns[ns["date"] == date].set_index("party")[NS_MEASURES]
+    return pd.DataFrame({m: limit_of[m] - declared[m] for m in NS_MEASURES}).astype(int)
+
+
+@exercise("new_start-ex-headroom")
+def new_start_1(headroom) -> list[tuple[bool, str]]:
+    """``headroom``: a frame, one row per party, one column per measure (limit - declared)."""
+    frame = pd.DataFrame(headroom)
+    missing = [m for m in NS_MEASURES if m not in frame.columns]
+    if missing:
+        return [(False, f"headroom needs a column for each measure; missing: {missing}.")]
+    results = []
+    for date in ("2018-02-05", "2022-03-01"):
+        expected = _headroom_on(date)
+        if set(frame.index) == set(expected.index) and (
+            frame.loc[expected.index, NS_MEASURES].astype(int) == expected
+        ).all(axis=None):
+            results.append((True, f"Headroom for both parties on {date} is right."))
+            break
+    else:
+        sign = "limit minus declared value (positive means room to spare)"
+        results.append(
+            (False, f"The values do not match either date; headroom is the {sign}, per party.")
+        )
+    return results
+
+
+@exercise("new_start-ex-total")
+def new_start_2(chart) -> list[tuple[bool, str]]:
+    """``chart``: total launchers by party, with the limit taken from the data."""
+    limit = facts.new_start_limits()["total_launchers"]
+    ns = load("new_start")
+    rows = chart_rows(chart)
+    fields = {key for row in rows for key in row}
+    allowed = set(ns["total_launchers"].astype(float)) | {float(limit)}
+    allowed |= {float(y) for y in range(2010, 2027)}
+    return [
+        (
+            "total_launchers" in fields,
+            "The chart draws total_launchers."
+            if "total_launchers" in fields
+            else "Chart the total_launchers column.",
+        ),
+        (
+            any(row.get("limit") == limit for row in rows),
+            "The limit line is at the total-launcher limit from new_start_limits."
+            if any(row.get("limit") == limit for row in rows)
+            else "Draw the limit with limit=..., taken from load('new_start_limits').",
+        ),
+        *title_checks(chart, allowed),
+    ]
+
+
+def _largest_changes() -> pd.DataFrame:
+    ns = load("new_start")
+    steps = ns.sort_values("date")[["date", "party", "deployed_warheads"]].copy()
+    steps["change"] = steps.groupby("party")["deployed_warheads"].diff()
+    steps["days"] = steps.groupby("party")["date"].diff().dt.days
+    six = steps[steps["days"] < 200].dropna(subset=["change"])
+    return six.loc[six["change"].abs().groupby(six["party"]).idxmax()].set_index("party")
+
+
+@exercise("new_start-ex-change")
+def new_start_3(largest) -> list[tuple[bool, str]]:
+    """``largest``: one row per party with its ``date`` and ``change`` (signed)."""
+    frame = pd.DataFrame(largest)
+    if "party" in frame.columns:
+        frame = frame.set_index("party")
+    expected = _largest_changes()
+    results = []
+    for party, row in expected.iterrows():
+        if party not in frame.index:
+            results.append((False, f"No row for {party}."))
+            continue
+        got = frame.loc[party]
+        ok = pd.Timestamp(got["date"]) == row["date"] and float(got["change"]) == row["change"]
+        results.append(
+            (
+                ok,
+                f"{party}: right."
+                if ok
+                else f"{party}: not the largest six-monthly change; "
+                "did you keep only steps under 200 days and compare absolute changes?",
+            )
+        )
+    return results
+
+
+@exercise("new_start-ex-moscow")
+def new_start_4(counted_by_moscow, excess) -> list[tuple[bool, str]]:
+    """The U.S. total on 5 February 2018 with the 56 + 41 converted launchers added back."""
+    ns = load("new_start")
+    declared = ns[(ns["date"] == "2018-02-05") & (ns["party"] == "United States")]
+    total = int(declared["total_launchers"].iloc[0]) + 56 + 41
+    limit = facts.new_start_limits()["total_launchers"]
+    return [
+        same(counted_by_moscow, total, "The total counted Moscow's way"),
+        same(excess, total - limit, "The excess over the limit"),
+    ]

@@ -1,0 +1,34 @@
+"""The numbers each chapter's prose states, computed from the datasets.
+
+One function per chapter returns ``{glue name: text}`` for every ``{glue:text}`` the
+chapter uses; the chapter glues them all at once in its single hidden cell::
+
+    usrussia.glue_facts(usrussia.facts.new_start())
+
+``describe(label)`` gives the text alternative (for screen readers) of the figure with
+that label, also computed from the data. Students' notebooks never need these: they only
+put numbers into the book's sentences.
+"""
+
+from __future__ import annotations
+
+from usrussia.facts import _new_start
+from usrussia.facts._new_start import limits as new_start_limits
+from usrussia.facts._new_start import new_start
+
+__all__ = ["FACT_FUNCTIONS", "describe", "new_start", "new_start_limits"]
+
+# Chapter name -> its fact function; the chapter's figures' labels start with its name.
+FACT_FUNCTIONS = {"new_start": new_start}
+_DESCRIBERS = {"new_start": _new_start.describe}
+
+
+def describe(figure: str) -> str:
+    """The text alternative of the figure labelled ``figure`` (e.g. "new_start-fig-warheads").
+
+    Raises KeyError for a label no chapter draws.
+    """
+    for chapter, describer in sorted(_DESCRIBERS.items(), key=lambda kv: -len(kv[0])):
+        if figure.startswith(chapter) or figure.startswith(f"fig-{chapter}"):
+            return describer(figure)
+    raise KeyError(f"No chapter draws a figure labelled {figure!r}")
