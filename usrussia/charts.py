@@ -389,3 +389,61 @@ def events_by_phase(
         .properties(width=CHART_WIDTH, height=max(120, 38 * len(order)))
     )
     return titled(points, title, datasets, description=description)
+
+
+def bars_by(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    group: str,
+    title: str,
+    description: str,
+    datasets,
+    y_title: str,
+    x_title: str | None = None,
+    group_title: str | None = None,
+    colors: dict[str, str] | None = None,
+    stack: bool = False,
+    outline: str | None = None,
+    x_domain: list | None = None,
+    subtitle: str | None = None,
+    tooltip_format: str = ",.0f",
+) -> alt.TopLevelMixin:
+    """Bars per ``x`` (years or labels), one colour per ``group``: side by side, or stacked
+    if ``stack``. Click the legend to pick a group out. ``outline`` names a boolean column
+    whose True rows get a black outline; ``x_domain`` fixes the categories shown (so that
+    a year without rows still appears)."""
+    pick = alt.selection_point(fields=[group], bind="legend")
+    x_axis = alt.X(f"{x}:O").title(x_title)
+    if x_domain is not None:
+        x_axis = x_axis.scale(domain=x_domain)
+    color = alt.Color(f"{group}:N").title(group_title)
+    scale = _color_scale(group, colors)
+    if scale is not None:
+        color = color.scale(scale)
+    encoding = {
+        "x": x_axis,
+        "y": alt.Y(f"sum({y}):Q").title(y_title).axis(tickMinStep=1),
+        "color": color,
+        "opacity": alt.condition(pick, alt.value(0.95), alt.value(0.2)),
+        "tooltip": [
+            alt.Tooltip(f"{x}:O", title=x_title or x),
+            alt.Tooltip(f"{group}:N", title=group_title or group),
+            alt.Tooltip(f"sum({y}):Q", title=y_title, format=tooltip_format),
+        ],
+    }
+    if not stack:
+        encoding["xOffset"] = f"{group}:N"
+    if outline is not None:
+        encoding["stroke"] = alt.condition(
+            alt.datum[outline], alt.value("#000000"), alt.value(None)
+        )
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(**encoding)
+        .add_params(pick)
+        .properties(width=CHART_WIDTH, height=CHART_HEIGHT)
+    )
+    return titled(chart, title, datasets, subtitle=subtitle, description=description)

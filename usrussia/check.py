@@ -225,3 +225,100 @@ def new_start_4(counted_by_moscow, excess) -> list[tuple[bool, str]]:
         same(counted_by_moscow, total, "The total counted Moscow's way"),
         same(excess, total - limit, "The excess over the limit"),
     ]
+
+
+# --- The reset ---------------------------------------------------------------------------
+
+
+@exercise("reset-ex-sanctions")
+def reset_1(by_year) -> list[tuple[bool, str]]:
+    """``by_year``: indexed by year 2009-2016; ``measures`` and ``exports_usd_millions``."""
+    frame = pd.DataFrame(by_year)
+    years = list(range(2009, 2017))
+    counts = load("sanctions")["date"].dt.year.value_counts().reindex(years, fill_value=0)
+    exports = load("trade").set_index("year").loc[years, "exports_usd_millions"]
+    if sorted(int(y) for y in frame.index) != years:
+        return [(False, "by_year should have one row per year, 2009 to 2016, as its index.")]
+    frame.index = [int(y) for y in frame.index]
+    ok_counts = "measures" in frame and all(
+        int(frame.loc[y, "measures"]) == counts[y] for y in years
+    )
+    ok_exports = "exports_usd_millions" in frame and all(
+        float(frame.loc[y, "exports_usd_millions"]) == float(exports[y]) for y in years
+    )
+    return [
+        (
+            ok_counts,
+            "The number of measures per year is right."
+            if ok_counts
+            else "measures: count the sanctions by the year of their date; 0 if none.",
+        ),
+        (
+            ok_exports,
+            "The exports are right."
+            if ok_exports
+            else "exports_usd_millions: take them from the trade table for each year.",
+        ),
+    ]
+
+
+@exercise("reset-ex-trade")
+def reset_2(export_share, largest_deficit_year) -> list[tuple[bool, str]]:
+    """``export_share``: ten values for 2005-2014; ``largest_deficit_year``: a year."""
+    trade = load("trade")
+    t = trade[trade["year"].between(2005, 2014)]
+    expected = t["exports_usd_millions"] / (t["exports_usd_millions"] + t["imports_usd_millions"])
+    reset_years = t[t["year"].between(2009, 2012)]
+    year = int(reset_years.loc[reset_years["balance_usd_millions"].idxmin(), "year"])
+    values = [float(v) for v in pd.Series(export_share)]
+    ok_share = len(values) == len(expected) and all(
+        abs(a - float(b)) < 1e-9 for a, b in zip(values, expected, strict=True)
+    )
+    return [
+        (
+            ok_share,
+            "The export shares are right."
+            if ok_share
+            else "export_share: exports divided by exports plus imports, 2005-2014.",
+        ),
+        same(largest_deficit_year, year, "The year of the largest reset-year deficit"),
+    ]
+
+
+@exercise("reset-ex-summits")
+def reset_3(table, share) -> list[tuple[bool, str]]:
+    """``table``: meetings by Russian president and format; ``share``: a fraction."""
+    summits = load("summits")
+    obama = summits[summits["us_president"] == "Barack Obama"]
+    expected = pd.crosstab(obama["russian_president"], obama["format"])
+    putin = obama[obama["russian_president"] == "Vladimir Putin"]
+    got = pd.DataFrame(table).reindex(index=expected.index, columns=expected.columns)
+    ok_table = bool((got.fillna(-1).astype(int) == expected).all(axis=None))
+    return [
+        (
+            ok_table,
+            "The table of meetings is right."
+            if ok_table
+            else "table: count Obama's meetings by Russian president and format.",
+        ),
+        same(share, (putin["format"] == "meeting on the margins").mean(), "The share", 1e-3),
+    ]
+
+
+@exercise("reset-ex-opinion")
+def reset_4(worst, chart) -> list[tuple[bool, str]]:
+    """``worst``: the Gallup reading after the largest fall; ``chart``: 2012-2016, titled."""
+    opinion = load("opinion")
+    gallup = opinion[opinion["pollster"] == "Gallup"].sort_values("date")
+    fall_to = gallup.loc[gallup["percent"].diff().idxmin(), "date"]
+    ok_worst = pd.Timestamp(pd.Series(worst)["date"]) == fall_to
+    allowed = set(gallup["percent"].astype(float)) | {float(y) for y in range(2000, 2027)}
+    return [
+        (
+            ok_worst,
+            "The reading after the largest fall is right."
+            if ok_worst
+            else "worst: the row of g whose change is the most negative.",
+        ),
+        *title_checks(chart, allowed),
+    ]

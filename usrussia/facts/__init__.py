@@ -12,15 +12,16 @@ put numbers into the book's sentences.
 
 from __future__ import annotations
 
-from usrussia.facts import _new_start
+from usrussia.facts import _new_start, _reset
 from usrussia.facts._new_start import limits as new_start_limits
 from usrussia.facts._new_start import new_start
+from usrussia.facts._reset import reset
 
-__all__ = ["FACT_FUNCTIONS", "describe", "new_start", "new_start_limits"]
+__all__ = ["FACT_FUNCTIONS", "describe", "new_start", "new_start_limits", "reset"]
 
 # Chapter name -> its fact function; the chapter's figures' labels start with its name.
-FACT_FUNCTIONS = {"new_start": new_start}
-_DESCRIBERS = {"new_start": _new_start.describe}
+FACT_FUNCTIONS = {"new_start": new_start, "reset": reset}
+_DESCRIBERS = {"new_start": _new_start.describe, "reset": _reset.describe}
 
 
 def describe(figure: str) -> str:
