@@ -447,3 +447,62 @@ def bars_by(
         .properties(width=CHART_WIDTH, height=CHART_HEIGHT)
     )
     return titled(chart, title, datasets, subtitle=subtitle, description=description)
+
+
+def cumulative_steps(
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    tooltip: dict[str, str],
+    markers: pd.DataFrame,
+    title: str,
+    description: str,
+    datasets,
+    y_title: str,
+    category_title: str | None = None,
+    colors: dict[str, str] | None = None,
+    subtitle: str | None = None,
+) -> alt.TopLevelMixin:
+    """A running count of dated rows (one point each, coloured by ``category``) over a grey
+    step line, with dashed vertical ``markers`` (columns ``date`` and ``event``).
+
+    ``tooltip`` maps further columns to show on hover to their titles.
+    """
+    ordered = frame.sort_values("date", ignore_index=True)
+    ordered = ordered.assign(cumulative=range(1, len(ordered) + 1))
+    pick = alt.selection_point(fields=[category], bind="legend")
+    color = alt.Color(f"{category}:N").title(category_title)
+    scale = _color_scale(category, colors)
+    if scale is not None:
+        color = color.scale(scale)
+    steps = (
+        alt.Chart(ordered)
+        .mark_line(interpolate="step-after", color="#8c8c8c")
+        .encode(x="date:T", y="cumulative:Q")
+    )
+    points = (
+        alt.Chart(ordered)
+        .mark_point(filled=True, size=90)
+        .encode(
+            x=alt.X("date:T").title(None),
+            y=alt.Y("cumulative:Q").title(y_title),
+            color=color,
+            opacity=alt.condition(pick, alt.value(0.95), alt.value(0.15)),
+            tooltip=[alt.Tooltip("date:T", title="Date", format="%-d %B %Y")]
+            + [alt.Tooltip(f"{column}:N", title=label) for column, label in tooltip.items()],
+        )
+        .add_params(pick)
+    )
+    rules = (
+        alt.Chart(markers[["date", "event"]])
+        .mark_rule(strokeDash=[4, 4], color="#D55E00")
+        .encode(
+            x="date:T",
+            tooltip=[
+                alt.Tooltip("event:N", title="Milestone"),
+                alt.Tooltip("date:T", title="Date", format="%-d %B %Y"),
+            ],
+        )
+    )
+    chart = alt.layer(rules, steps, points).properties(width=CHART_WIDTH, height=CHART_HEIGHT)
+    return titled(chart, title, datasets, subtitle=subtitle, description=description)

@@ -322,3 +322,91 @@ def reset_4(worst, chart) -> list[tuple[bool, str]]:
         ),
         *title_checks(chart, allowed),
     ]
+
+
+# --- Minsk -------------------------------------------------------------------------------
+
+
+@exercise("minsk-ex-mh17")
+def minsk_1(share) -> list[tuple[bool, str]]:
+    """``share``: the fraction of 2014-2021 deaths in 2014-2015, MH17's 298 taken out."""
+    killed = load("donbas_casualties").set_index("year")["civilians_killed"].astype(int)
+    killed.loc[2014] -= facts.MH17_DEATHS
+    expected = (killed.loc[2014] + killed.loc[2015]) / killed.sum()
+    if float(share) > 1:
+        return [(False, "share should be a fraction between 0 and 1, not a percentage.")]
+    return [same(share, expected, "The share without MH17", 1e-3)]
+
+
+def _minsk_window_measures() -> list[str]:
+    events = load("timeline").set_index("event")["date"]
+    package = events["Package of Measures (Minsk II) adopted"]
+    recognition = events["Russia recognizes the 'DNR' and 'LNR'"]
+    sanctions = load("sanctions")
+    chosen = sanctions[(sanctions["date"] > package) & (sanctions["date"] < recognition)]
+    return list(chosen["measure"])
+
+
+@exercise("minsk-ex-statement")
+def minsk_2(during_minsk) -> list[tuple[bool, str]]:
+    """``during_minsk``: the names of the measures adopted between the two dates."""
+    expected = set(_minsk_window_measures())
+    got = {str(name) for name in during_minsk}
+    missing, extra = sorted(expected - got), sorted(got - expected)
+    results = [(not missing, "No measure is missing." if not missing else f"Missing: {missing}.")]
+    results.append(
+        (
+            not extra,
+            "No measure outside the window."
+            if not extra
+            else f"Outside the window: "
+            f"{extra}. Keep dates strictly after the package and before the recognition.",
+        )
+    )
+    return results
+
+
+@exercise("minsk-ex-trade")
+def minsk_3(change, first_above) -> list[tuple[bool, str]]:
+    """``change``: per year, exports and imports relative to the base year, minus 1."""
+    frame = pd.DataFrame(change)
+    cols = ["exports_usd_millions", "imports_usd_millions"]
+    trade = load("trade").set_index("year")
+    base = int(min(frame.index)) - 1
+    expected = trade.loc[base + 1 : 2021, cols] / trade.loc[base, cols] - 1
+    got = frame.reindex(index=expected.index, columns=cols).astype(float)
+    ok = bool(((got - expected.astype(float)).abs() < 5e-3).all(axis=None))
+    above = expected.index[expected["imports_usd_millions"] > 0]
+    return [
+        (
+            ok,
+            f"The changes relative to {base} are right."
+            if ok
+            else "change: divide each "
+            "year's values by the base year's and subtract 1, for the years after the base.",
+        ),
+        same(first_above, int(above[0]) if len(above) else -1, "The first year above the base"),
+    ]
+
+
+@exercise("minsk-ex-opinion")
+def minsk_4(change_by_pollster, chart) -> list[tuple[bool, str]]:
+    """``change_by_pollster``: last minus first reading per pollster, 2015-2021."""
+    opinion = load("opinion")
+    window = opinion[opinion["date"].dt.year.between(2015, 2021)].sort_values("date")
+    readings = window.groupby("pollster")["percent"]
+    expected = (readings.last() - readings.first()).astype(float)
+    got = pd.Series(change_by_pollster).astype(float)
+    ok = all(abs(got.get(p, float("nan")) - v) < 1e-6 for p, v in expected.items())
+    allowed = set(window["percent"].astype(float)) | {abs(v) for v in expected}
+    allowed |= {float(y) for y in range(2012, 2023)}
+    return [
+        (
+            ok,
+            "The change for each pollster is right."
+            if ok
+            else "change_by_pollster: for "
+            "each pollster, its last reading in 2015-2021 minus its first.",
+        ),
+        *title_checks(chart, allowed),
+    ]

@@ -12,16 +12,25 @@ put numbers into the book's sentences.
 
 from __future__ import annotations
 
-from usrussia.facts import _new_start, _reset
+from usrussia.facts import _minsk, _new_start, _reset
+from usrussia.facts._minsk import MH17_DEATHS, minsk
 from usrussia.facts._new_start import limits as new_start_limits
 from usrussia.facts._new_start import new_start
 from usrussia.facts._reset import reset
 
-__all__ = ["FACT_FUNCTIONS", "describe", "new_start", "new_start_limits", "reset"]
+__all__ = [
+    "FACT_FUNCTIONS",
+    "MH17_DEATHS",
+    "describe",
+    "minsk",
+    "new_start",
+    "new_start_limits",
+    "reset",
+]
 
 # Chapter name -> its fact function; the chapter's figures' labels start with its name.
-FACT_FUNCTIONS = {"new_start": new_start, "reset": reset}
-_DESCRIBERS = {"new_start": _new_start.describe, "reset": _reset.describe}
+FACT_FUNCTIONS = {"minsk": minsk, "new_start": new_start, "reset": reset}
+_DESCRIBERS = {"minsk": _minsk.describe, "new_start": _new_start.describe, "reset": _reset.describe}
 
 
 def describe(figure: str) -> str:
