@@ -220,11 +220,14 @@ def lines(
     limit: float | None = None,
     limit_label: str | None = None,
     band: tuple | None = None,
+    markers: pd.DataFrame | None = None,
     subtitle: str | None = None,
     y_domain: list[float] | None = None,
     tooltip_format: str = ",.0f",
 ) -> alt.TopLevelMixin:
     """One line per value of ``series``; click the legend to pick one out.
+
+    ``markers`` (columns ``x`` and ``event``) draws a dashed vertical line at each event.
 
     ``x_type`` is a Vega-Lite type letter: "T" for dates, "Q" for years as numbers, "O"
     for years as labels. ``colors`` maps series values to colours (party colours are the
@@ -279,6 +282,12 @@ def lines(
         )
     if limit is not None:
         layers += _limit_layers(limit, limit_label)
+    if markers is not None:
+        layers.append(
+            alt.Chart(markers[[x, "event"]])
+            .mark_rule(strokeDash=[6, 4], color="#444444")
+            .encode(x=f"{x}:{x_type}", tooltip=[alt.Tooltip("event:N", title="Event")])
+        )
     chart = alt.layer(*layers).properties(width=CHART_WIDTH, height=CHART_HEIGHT)
     return titled(chart, title, datasets, subtitle=subtitle, description=description)
 

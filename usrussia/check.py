@@ -410,3 +410,83 @@ def minsk_4(change_by_pollster, chart) -> list[tuple[bool, str]]:
         ),
         *title_checks(chart, allowed),
     ]
+
+
+# --- Helsinki ----------------------------------------------------------------------------
+
+
+def _gallup() -> pd.DataFrame:
+    opinion = load("opinion")
+    return opinion[opinion["pollster"] == "Gallup"].sort_values("date")
+
+
+@exercise("helsinki-ex-never-worse")
+def helsinki_1(latest_before, lowest_before) -> list[tuple[bool, str]]:
+    """The last and the lowest Gallup reading (per cent) before 16 July 2018."""
+    before = _gallup().query("date < '2018-07-16'")
+    return [
+        same(latest_before, before["percent"].iloc[-1], "The last reading before the summit"),
+        same(lowest_before, before["percent"].min(), "The lowest reading before the summit"),
+    ]
+
+
+@exercise("helsinki-ex-opinion")
+def helsinki_2(change_2017_2018, change_2018_2020, levada_1819) -> list[tuple[bool, str]]:
+    """Two Gallup changes in points, and the Levada rows of 2018 and 2019."""
+    gallup = _gallup()
+    by_year = gallup.set_index(gallup["date"].dt.year)["percent"]
+    opinion = load("opinion")
+    levada = opinion[opinion["pollster"] == "Levada Center"]
+    expected_dates = set(levada.loc[levada["date"].dt.year.isin([2018, 2019]), "date"])
+    got_dates = set(pd.to_datetime(pd.DataFrame(levada_1819)["date"]))
+    ok = got_dates == expected_dates
+    return [
+        same(change_2017_2018, by_year[2018] - by_year[2017], "The change from 2017 to 2018"),
+        same(change_2018_2020, by_year[2020] - by_year[2018], "The change from 2018 to 2020"),
+        (
+            ok,
+            "The Levada readings of 2018 and 2019 are right."
+            if ok
+            else "levada_1819: keep "
+            "the Levada Center rows dated in 2018 or 2019, and no other year.",
+        ),
+    ]
+
+
+@exercise("helsinki-ex-summits")
+def helsinki_3(counts, share_standalone) -> list[tuple[bool, str]]:
+    """``counts``: meetings by president and format; ``share_standalone`` per president."""
+    summits = load("summits")
+    expected = summits.groupby(["us_president", "format"]).size().unstack(fill_value=0)
+    got = pd.DataFrame(counts).reindex(index=expected.index, columns=expected.columns)
+    ok_counts = bool((got.fillna(-1).astype(int) == expected).all(axis=None))
+    share = expected["standalone summit"] / expected.sum(axis=1)
+    got_share = pd.Series(share_standalone).reindex(share.index).astype(float)
+    ok_share = bool(((got_share - share).abs() < 1e-3).all())
+    return [
+        (
+            ok_counts,
+            "The counts are right."
+            if ok_counts
+            else "counts: group the meetings "
+            "by president and format and count them (one column per format).",
+        ),
+        (
+            ok_share,
+            "The shares are right."
+            if ok_share
+            else "share_standalone: standalone summits divided by all of a president's meetings.",
+        ),
+    ]
+
+
+@exercise("helsinki-ex-stockpiles")
+def helsinki_4(change_1987_2019) -> list[tuple[bool, str]]:
+    """Per country, the stockpile's change from 1987 to 2019 in per cent."""
+    wide = load("stockpiles").pivot(index="year", columns="country", values="stockpile_warheads")
+    expected = (wide.loc[2019] - wide.loc[1987]) / wide.loc[1987] * 100
+    got = pd.Series(change_1987_2019).reindex(expected.index).astype(float)
+    if (got > 0).all():
+        return [(False, "A fall is a negative change: (2019 - 1987) / 1987 * 100.")]
+    ok = bool(((got - expected.astype(float)).abs() < 0.1).all())
+    return [(ok, "The changes are right." if ok else "Compute (2019 - 1987) / 1987 * 100.")]

@@ -12,7 +12,8 @@ put numbers into the book's sentences.
 
 from __future__ import annotations
 
-from usrussia.facts import _minsk, _new_start, _reset
+from usrussia.facts import _helsinki, _minsk, _new_start, _reset
+from usrussia.facts._helsinki import helsinki
 from usrussia.facts._minsk import MH17_DEATHS, minsk
 from usrussia.facts._new_start import limits as new_start_limits
 from usrussia.facts._new_start import new_start
@@ -20,6 +21,7 @@ from usrussia.facts._reset import reset
 
 __all__ = [
     "FACT_FUNCTIONS",
+    "helsinki",
     "MH17_DEATHS",
     "describe",
     "minsk",
@@ -29,8 +31,13 @@ __all__ = [
 ]
 
 # Chapter name -> its fact function; the chapter's figures' labels start with its name.
-FACT_FUNCTIONS = {"minsk": minsk, "new_start": new_start, "reset": reset}
-_DESCRIBERS = {"minsk": _minsk.describe, "new_start": _new_start.describe, "reset": _reset.describe}
+FACT_FUNCTIONS = {"helsinki": helsinki, "minsk": minsk, "new_start": new_start, "reset": reset}
+_DESCRIBERS = {
+    "helsinki": _helsinki.describe,
+    "minsk": _minsk.describe,
+    "new_start": _new_start.describe,
+    "reset": _reset.describe,
+}
 
 
 def describe(figure: str) -> str:
