@@ -417,12 +417,13 @@ def bars_by(
     outline: str | None = None,
     x_domain: list | None = None,
     subtitle: str | None = None,
+    tooltip: dict[str, str] | None = None,
     tooltip_format: str = ",.0f",
 ) -> alt.TopLevelMixin:
     """Bars per ``x`` (years or labels), one colour per ``group``: side by side, or stacked
     if ``stack``. Click the legend to pick a group out. ``outline`` names a boolean column
     whose True rows get a black outline; ``x_domain`` fixes the categories shown (so that
-    a year without rows still appears)."""
+    a year without rows still appears); ``tooltip`` maps further columns to hover titles."""
     pick = alt.selection_point(fields=[group], bind="legend")
     x_axis = alt.X(f"{x}:O").title(x_title)
     if x_domain is not None:
@@ -440,7 +441,8 @@ def bars_by(
             alt.Tooltip(f"{x}:O", title=x_title or x),
             alt.Tooltip(f"{group}:N", title=group_title or group),
             alt.Tooltip(f"sum({y}):Q", title=y_title, format=tooltip_format),
-        ],
+        ]
+        + [alt.Tooltip(f"{column}:N", title=label) for column, label in (tooltip or {}).items()],
     }
     if not stack:
         encoding["xOffset"] = f"{group}:N"

@@ -490,3 +490,95 @@ def helsinki_4(change_1987_2019) -> list[tuple[bool, str]]:
         return [(False, "A fall is a negative change: (2019 - 1987) / 1987 * 100.")]
     ok = bool(((got - expected.astype(float)).abs() < 0.1).all())
     return [(ok, "The changes are right." if ok else "Compute (2019 - 1987) / 1987 * 100.")]
+
+
+# --- Geneva ------------------------------------------------------------------------------
+
+
+@exercise("geneva-ex-trade")
+def geneva_1(imports_ratio, rank_2021) -> list[tuple[bool, str]]:
+    """2021 imports over 2013 imports, and 2021's rank among all years by imports."""
+    imports = load("trade").set_index("year")["imports_usd_millions"]
+    rank = int(imports.rank(ascending=False)[2021])
+    return [
+        same(imports_ratio, imports[2021] / imports[2013], "The ratio of 2021 to 2013", 1e-3),
+        same(rank_2021, rank, "The rank of 2021"),
+    ]
+
+
+@exercise("geneva-ex-gaps")
+def geneva_2(longest) -> list[tuple[bool, str]]:
+    """``longest``: the five meetings with the longest gap (days) since the one before."""
+    summits = load("summits").sort_values("date", ignore_index=True)
+    summits["gap_days"] = summits["date"].diff().dt.days
+    expected = summits.nlargest(5, "gap_days")
+    frame = pd.DataFrame(longest)
+    ok_dates = set(pd.to_datetime(frame["date"])) == set(expected["date"])
+    ok_gaps = sorted(frame["gap_days"].astype(float)) == sorted(expected["gap_days"])
+    return [
+        (
+            ok_dates and len(frame) == 5,
+            "The five meetings are right."
+            if ok_dates
+            else "longest: the five rows with the largest gap_days (try nlargest).",
+        ),
+        (
+            ok_gaps,
+            "The gaps are right."
+            if ok_gaps
+            else "gap_days: the days between each meeting and the previous one, in date order.",
+        ),
+    ]
+
+
+@exercise("geneva-ex-opinion")
+def geneva_3(change, chart) -> list[tuple[bool, str]]:
+    """``change``: per pollster, first reading after the invasion minus last before Geneva."""
+    opinion = load("opinion").sort_values("date")
+    before = opinion[opinion["date"] < "2021-06-16"].groupby("pollster")["percent"].last()
+    after = opinion[opinion["date"] >= "2022-02-24"].groupby("pollster")["percent"].first()
+    expected = (after - before).astype(float)
+    got = pd.Series(change).reindex(expected.index).astype(float)
+    ok = bool(((got - expected).abs() < 1e-6).all())
+    levada = opinion[opinion["pollster"] == "Levada Center"]
+    allowed = set(levada["percent"].astype(float)) | {abs(v) for v in expected}
+    allowed |= {float(y) for y in range(2014, 2026)} | {24.0}
+    return [
+        (
+            ok,
+            "The changes are right."
+            if ok
+            else "change: the first reading on or after 24 "
+            "February 2022 minus the last before 16 June 2021, for each pollster.",
+        ),
+        *title_checks(chart, allowed),
+    ]
+
+
+@exercise("geneva-ex-sanctions")
+def geneva_4(on_14024, share_pct) -> list[tuple[bool, str]]:
+    """``on_14024``: the measures resting on E.O. 14024; ``share_pct`` per year from 2014."""
+    sanctions = load("sanctions")
+    mask = sanctions["measure"].str.contains("14024") | sanctions["legal_basis"].str.contains(
+        "14024"
+    )
+    expected_rows = set(sanctions.loc[mask, "measure"])
+    ok_rows = set(pd.DataFrame(on_14024)["measure"]) == expected_rows
+    years = sanctions["date"].dt.year
+    expected = (mask[years >= 2014] * 100).groupby(years[years >= 2014]).mean()
+    got = pd.Series(share_pct).reindex(expected.index).astype(float)
+    ok_share = bool(((got - expected).abs() <= 0.5).all())
+    return [
+        (
+            ok_rows,
+            "The measures on E.O. 14024 are right."
+            if ok_rows
+            else "on_14024: keep the rows whose measure or legal basis mentions 14024.",
+        ),
+        (
+            ok_share,
+            "The yearly shares are right."
+            if ok_share
+            else "share_pct: per year from 2014, the per cent of measures on E.O. 14024.",
+        ),
+    ]

@@ -12,7 +12,8 @@ put numbers into the book's sentences.
 
 from __future__ import annotations
 
-from usrussia.facts import _helsinki, _minsk, _new_start, _reset
+from usrussia.facts import _geneva, _helsinki, _minsk, _new_start, _reset
+from usrussia.facts._geneva import geneva
 from usrussia.facts._helsinki import helsinki
 from usrussia.facts._minsk import MH17_DEATHS, minsk
 from usrussia.facts._new_start import limits as new_start_limits
@@ -21,6 +22,7 @@ from usrussia.facts._reset import reset
 
 __all__ = [
     "FACT_FUNCTIONS",
+    "geneva",
     "helsinki",
     "MH17_DEATHS",
     "describe",
@@ -31,8 +33,15 @@ __all__ = [
 ]
 
 # Chapter name -> its fact function; the chapter's figures' labels start with its name.
-FACT_FUNCTIONS = {"helsinki": helsinki, "minsk": minsk, "new_start": new_start, "reset": reset}
+FACT_FUNCTIONS = {
+    "geneva": geneva,
+    "helsinki": helsinki,
+    "minsk": minsk,
+    "new_start": new_start,
+    "reset": reset,
+}
 _DESCRIBERS = {
+    "geneva": _geneva.describe,
     "helsinki": _helsinki.describe,
     "minsk": _minsk.describe,
     "new_start": _new_start.describe,
