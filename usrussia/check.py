@@ -582,3 +582,92 @@ def geneva_4(on_14024, share_pct) -> list[tuple[bool, str]]:
             else "share_pct: per year from 2014, the per cent of measures on E.O. 14024.",
         ),
     ]
+
+
+# --- After 2022 --------------------------------------------------------------------------
+
+
+def _trade_flows() -> pd.DataFrame:
+    trade = load("trade").set_index("year")
+    return trade[["exports_usd_millions", "imports_usd_millions"]].astype(float)
+
+
+@exercise("after_2022-ex-trade")
+def after_2022_1(worst_year, drop_2022) -> list[tuple[bool, str]]:
+    """Per flow: the year of the largest one-year fall, and the 2021-2022 change (%)."""
+    flows = _trade_flows()
+    expected_years = (flows.pct_change() * 100).idxmin()
+    expected_drop = (flows.loc[2022] / flows.loc[2021] - 1) * 100
+    got_years = pd.Series(worst_year).reindex(expected_years.index)
+    ok_years = all(int(got_years[f]) == int(expected_years[f]) for f in expected_years.index)
+    got_drop = pd.Series(drop_2022).reindex(expected_drop.index).astype(float)
+    ok_drop = bool(((got_drop - expected_drop).abs() < 0.05).all())
+    return [
+        (
+            ok_years,
+            "The years of the largest falls are right."
+            if ok_years
+            else "worst_year: for each flow, the year whose change is the most negative (idxmin).",
+        ),
+        (
+            ok_drop,
+            "The 2021-2022 changes are right."
+            if ok_drop
+            else "drop_2022: (2022 / 2021 - 1) * 100 for each flow; a fall is negative.",
+        ),
+    ]
+
+
+@exercise("after_2022-ex-sanctions")
+def after_2022_2(after, n_laws) -> list[tuple[bool, str]]:
+    """``after``: the measures dated after 24 February 2022; ``n_laws``: how many are laws."""
+    sanctions = load("sanctions")
+    expected = sanctions[sanctions["date"] > "2022-02-24"]
+    ok_rows = set(pd.DataFrame(after)["measure"]) == set(expected["measure"])
+    return [
+        (
+            ok_rows,
+            "The measures after the invasion are right."
+            if ok_rows
+            else "after: keep the rows dated after 24 February 2022.",
+        ),
+        same(n_laws, expected["legal_basis"].str.startswith("Statute").sum(), "The number of laws"),
+    ]
+
+
+@exercise("after_2022-ex-opinion")
+def after_2022_3(first_change, rebound) -> list[tuple[bool, str]]:
+    """Levada points: first reading after the invasion minus the last before; latest minus
+    the wartime low."""
+    opinion = load("opinion")
+    levada = opinion[opinion["pollster"] == "Levada Center"].sort_values("date")
+    before = levada[levada["date"] < "2022-02-24"]["percent"]
+    after = levada[levada["date"] > "2022-02-24"]["percent"]
+    return [
+        same(first_change, after.iloc[0] - before.iloc[-1], "The change at the invasion"),
+        same(rebound, levada["percent"].iloc[-1] - after.min(), "The rebound from the low"),
+    ]
+
+
+@exercise("after_2022-ex-scenarios")
+def after_2022_4(headroom, months_without_data) -> list[tuple[bool, str]]:
+    """Per party, the warhead limit minus its last declaration; months of Russian silence."""
+    ns = load("new_start").sort_values("date")
+    last = ns.groupby("party").last()
+    limit = facts.new_start_limits()["deployed_warheads"]
+    expected = limit - last["deployed_warheads"].astype(int)
+    got = pd.Series(headroom).reindex(expected.index).astype(float)
+    ok = bool((got == expected.astype(float)).all())
+    expiry = load("new_start_milestones").set_index("milestone")["date"]["Treaty expires"]
+    russia = last.loc["Russia", "date"]
+    months = (expiry.year - russia.year) * 12 + expiry.month - russia.month
+    return [
+        (
+            ok,
+            "The headroom of each party is right."
+            if ok
+            else "headroom: the limit minus "
+            "each party's last declared deployed warheads (a positive number is room to spare).",
+        ),
+        same(months_without_data, months, "The months without Russian data"),
+    ]

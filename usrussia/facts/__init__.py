@@ -12,7 +12,8 @@ put numbers into the book's sentences.
 
 from __future__ import annotations
 
-from usrussia.facts import _geneva, _helsinki, _minsk, _new_start, _reset
+from usrussia.facts import _after_2022, _geneva, _helsinki, _minsk, _new_start, _reset
+from usrussia.facts._after_2022 import after_2022
 from usrussia.facts._geneva import geneva
 from usrussia.facts._helsinki import helsinki
 from usrussia.facts._minsk import MH17_DEATHS, minsk
@@ -22,6 +23,7 @@ from usrussia.facts._reset import reset
 
 __all__ = [
     "FACT_FUNCTIONS",
+    "after_2022",
     "geneva",
     "helsinki",
     "MH17_DEATHS",
@@ -34,6 +36,7 @@ __all__ = [
 
 # Chapter name -> its fact function; the chapter's figures' labels start with its name.
 FACT_FUNCTIONS = {
+    "after_2022": after_2022,
     "geneva": geneva,
     "helsinki": helsinki,
     "minsk": minsk,
@@ -41,6 +44,7 @@ FACT_FUNCTIONS = {
     "reset": reset,
 }
 _DESCRIBERS = {
+    "after_2022": _after_2022.describe,
     "geneva": _geneva.describe,
     "helsinki": _helsinki.describe,
     "minsk": _minsk.describe,
@@ -55,6 +59,7 @@ def describe(figure: str) -> str:
     Raises KeyError for a label no chapter draws.
     """
     for chapter, describer in sorted(_DESCRIBERS.items(), key=lambda kv: -len(kv[0])):
-        if figure.startswith(chapter) or figure.startswith(f"fig-{chapter}"):
+        prefixes = (chapter, f"fig-{chapter}", f"fig-{chapter.replace('_', '-')}")
+        if figure.startswith(prefixes):
             return describer(figure)
     raise KeyError(f"No chapter draws a figure labelled {figure!r}")
