@@ -671,3 +671,74 @@ def after_2022_4(headroom, months_without_data) -> list[tuple[bool, str]]:
         ),
         same(months_without_data, months, "The months without Russian data"),
     ]
+
+
+# --- Overview ----------------------------------------------------------------------------
+
+
+@exercise("overview-ex-summits")
+def overview_1(standalone_by_president) -> list[tuple[bool, str]]:
+    """Standalone summits counted per U.S. president."""
+    summits = load("summits")
+    expected = summits.loc[summits["format"] == "standalone summit", "us_president"]
+    expected = expected.value_counts()
+    got = pd.Series(standalone_by_president)
+    ok = set(got.index) == set(expected.index) and all(
+        int(got[p]) == int(n) for p, n in expected.items()
+    )
+    return [
+        (
+            ok,
+            "The counts are right."
+            if ok
+            else "Keep the rows whose format is 'standalone "
+            "summit', then count them by us_president.",
+        ),
+    ]
+
+
+@exercise("overview-ex-stockpiles")
+def overview_2(wide) -> list[tuple[bool, str]]:
+    """``wide``: per country, ``fall`` (warheads) and ``fall_pct`` from 1991 to the latest."""
+    stock = load("stockpiles")
+    by_year = stock.pivot(index="country", columns="year", values="stockpile_warheads")
+    latest = stock["year"].max()
+    fall = (by_year[1991] - by_year[latest]).astype(float)
+    frame = pd.DataFrame(wide)
+    got_fall = pd.to_numeric(frame["fall"].reindex(fall.index), errors="coerce")
+    got_pct = pd.to_numeric(frame["fall_pct"].reindex(fall.index), errors="coerce")
+    ok_fall = bool(((got_fall - fall).abs() < 0.5).all())
+    ok_pct = bool(((got_pct - fall / by_year[1991] * 100).abs() < 0.1).all())
+    return [
+        (
+            ok_fall,
+            "The falls in warheads are right."
+            if ok_fall
+            else "fall: the 1991 stockpile minus the latest one.",
+        ),
+        (
+            ok_pct,
+            "The falls in per cent are right."
+            if ok_pct
+            else "fall_pct: the fall divided by the 1991 stockpile, times 100.",
+        ),
+    ]
+
+
+@exercise("overview-ex-decades")
+def overview_3(table) -> list[tuple[bool, str]]:
+    """``table``: events counted by decade (rows) and category (columns)."""
+    events = load("timeline")
+    decade = events["date"].dt.year // 10 * 10
+    expected = pd.crosstab(decade, events["category"])
+    got = pd.DataFrame(table).reindex(index=expected.index, columns=expected.columns)
+    ok = bool((got.fillna(-1).astype(int).to_numpy() == expected.to_numpy()).all())
+    return [
+        (
+            ok,
+            "The table is right."
+            if ok
+            else "table: count the events for each decade "
+            "(rows) and category (columns), for example with pivot_table or pd.crosstab.",
+        ),
+    ]

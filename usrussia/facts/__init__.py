@@ -12,13 +12,14 @@ put numbers into the book's sentences.
 
 from __future__ import annotations
 
-from usrussia.facts import _after_2022, _geneva, _helsinki, _minsk, _new_start, _reset
+from usrussia.facts import _after_2022, _geneva, _helsinki, _minsk, _new_start, _overview, _reset
 from usrussia.facts._after_2022 import after_2022
 from usrussia.facts._geneva import geneva
 from usrussia.facts._helsinki import helsinki
 from usrussia.facts._minsk import MH17_DEATHS, minsk
 from usrussia.facts._new_start import limits as new_start_limits
 from usrussia.facts._new_start import new_start
+from usrussia.facts._overview import overview
 from usrussia.facts._reset import reset
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "minsk",
     "new_start",
     "new_start_limits",
+    "overview",
     "reset",
 ]
 
@@ -41,6 +43,7 @@ FACT_FUNCTIONS = {
     "helsinki": helsinki,
     "minsk": minsk,
     "new_start": new_start,
+    "overview": overview,
     "reset": reset,
 }
 _DESCRIBERS = {
@@ -49,6 +52,7 @@ _DESCRIBERS = {
     "helsinki": _helsinki.describe,
     "minsk": _minsk.describe,
     "new_start": _new_start.describe,
+    "overview": _overview.describe,
     "reset": _reset.describe,
 }
 
