@@ -23,9 +23,8 @@ from usrussia import check
 from usrussia.facts import new_start_limits
 from usrussia.notebooks import chapter_sources
 
-# Chapters restructured so far (all chapters once the work is done).
-DONE = {"new_start", "reset", "minsk", "helsinki", "geneva", "after_2022", "overview"}
-CHAPTERS = {path.stem: path for path in chapter_sources() if path.stem in DONE}
+CHAPTERS = {path.stem: path for path in chapter_sources()}
+EPISODES = ["reset", "minsk", "helsinki", "geneva", "new_start"]
 EXERCISE = re.compile(r"`{3,4}\{exercise\}\n:label: (\S+)")
 
 
@@ -190,6 +189,27 @@ def test_solutions_type_no_limit_and_no_placeholder_title(ran):
             numbers = re.findall(r"(?<!E\.O\. )(?<!Order )\b\d+(?:[,.]\d+)*", title)
             typed = [n for n in numbers if not re.fullmatch(r"(19|20)\d\d", n)]
             assert not typed, f"{label}: the title types {typed}; compute it from the data"
+
+
+def test_scaffolds_do_not_give_the_solution_away(ran):
+    """No line of a solution longer than a short assignment appears in the student cells."""
+    _, chapter, _, _ = ran
+    for label, exercise in chapter.exercises.items():
+        student = exercise.scaffold + exercise.check
+        solution_lines = {ln.strip() for ln in "\n".join(exercise.solution).splitlines()}
+        given = [ln for ln in solution_lines if len(ln) > 40 and ln in student]
+        longest = max(solution_lines, key=len)
+        assert longest not in student, f"{label}: the scaffold holds {longest!r}"
+        assert len(given) < len([ln for ln in solution_lines if len(ln) > 40]), label
+
+
+@pytest.mark.parametrize("name", EPISODES)
+def test_episode_has_a_primary_source_and_a_cross_chapter_exercise(name):
+    """Issue 11: each episode chapter tests a quoted statement against the data and uses
+    another chapter's data, each marked as such in its exercise text."""
+    texts = [ex.text for ex in parse(CHAPTERS[name]).exercises.values()]
+    assert any("**Test a primary source.**" in text and "{cite:" in text for text in texts)
+    assert any("**Use another chapter's data.**" in text for text in texts)
 
 
 def test_checks_reject_a_wrong_answer_in_words():

@@ -227,6 +227,21 @@ def new_start_4(counted_by_moscow, excess) -> list[tuple[bool, str]]:
     ]
 
 
+@exercise("new_start-ex-summits")
+def new_start_5(meetings_in_force, meetings_after_suspension) -> list[tuple[bool, str]]:
+    """Meetings while the treaty was in force, and those after Russia's suspension."""
+    summits = load("summits")
+    dates = load("new_start_milestones").set_index("milestone")["date"]
+    during = summits[
+        (summits["date"] >= dates["Entry into force"]) & (summits["date"] < dates["Treaty expires"])
+    ]
+    after = int((during["date"] >= dates["Russia announces suspension"]).sum())
+    return [
+        same(meetings_in_force, len(during), "The meetings while the treaty was in force"),
+        same(meetings_after_suspension, after, "The meetings after the suspension"),
+    ]
+
+
 # --- The reset ---------------------------------------------------------------------------
 
 
@@ -285,23 +300,25 @@ def reset_2(export_share, largest_deficit_year) -> list[tuple[bool, str]]:
     ]
 
 
-@exercise("reset-ex-summits")
-def reset_3(table, share) -> list[tuple[bool, str]]:
-    """``table``: meetings by Russian president and format; ``share``: a fraction."""
+@exercise("reset-ex-statement")
+def reset_3(export_growth, meetings_last_year) -> list[tuple[bool, str]]:
+    """Export growth (%) on the year before for 2012 and 2013; meetings in the twelve
+    months before 7 August 2013."""
+    exports = load("trade").set_index("year")["exports_usd_millions"].astype(float)
+    expected = (exports.pct_change() * 100).loc[[2012, 2013]]
+    got = pd.Series(export_growth).reindex(expected.index).astype(float)
+    ok = bool(((got - expected).abs() < 0.05).all())
     summits = load("summits")
-    obama = summits[summits["us_president"] == "Barack Obama"]
-    expected = pd.crosstab(obama["russian_president"], obama["format"])
-    putin = obama[obama["russian_president"] == "Vladimir Putin"]
-    got = pd.DataFrame(table).reindex(index=expected.index, columns=expected.columns)
-    ok_table = bool((got.fillna(-1).astype(int) == expected).all(axis=None))
+    window = summits[(summits["date"] >= "2012-08-07") & (summits["date"] < "2013-08-07")]
     return [
         (
-            ok_table,
-            "The table of meetings is right."
-            if ok_table
-            else "table: count Obama's meetings by Russian president and format.",
+            ok,
+            "The export growth is right."
+            if ok
+            else "export_growth: (this year / last year "
+            "- 1) * 100 for 2012 and 2013, indexed by year.",
         ),
-        same(share, (putin["format"] == "meeting on the margins").mean(), "The share", 1e-3),
+        same(meetings_last_year, len(window), "The number of meetings"),
     ]
 
 
@@ -506,28 +523,23 @@ def geneva_1(imports_ratio, rank_2021) -> list[tuple[bool, str]]:
     ]
 
 
-@exercise("geneva-ex-gaps")
-def geneva_2(longest) -> list[tuple[bool, str]]:
-    """``longest``: the five meetings with the longest gap (days) since the one before."""
-    summits = load("summits").sort_values("date", ignore_index=True)
-    summits["gap_days"] = summits["date"].diff().dt.days
-    expected = summits.nlargest(5, "gap_days")
-    frame = pd.DataFrame(longest)
-    ok_dates = set(pd.to_datetime(frame["date"])) == set(expected["date"])
-    ok_gaps = sorted(frame["gap_days"].astype(float)) == sorted(expected["gap_days"])
+@exercise("geneva-ex-verifiable")
+def geneva_2(last_both, share_covered) -> list[tuple[bool, str]]:
+    """The last exchange date with both parties' numbers; the share of the extension
+    period (extension in force to expiry) that it covers."""
+    parties = load("new_start").groupby("date")["party"].nunique()
+    expected = parties[parties == 2].index.max()
+    dates = load("new_start_milestones").set_index("milestone")["date"]
+    start, end = dates["Five-year extension in force"], dates["Treaty expires"]
+    ok = pd.Timestamp(last_both) == expected
     return [
         (
-            ok_dates and len(frame) == 5,
-            "The five meetings are right."
-            if ok_dates
-            else "longest: the five rows with the largest gap_days (try nlargest).",
+            ok,
+            "The last date with both parties is right."
+            if ok
+            else "last_both: the latest date on which both parties have a row.",
         ),
-        (
-            ok_gaps,
-            "The gaps are right."
-            if ok_gaps
-            else "gap_days: the days between each meeting and the previous one, in date order.",
-        ),
+        same(share_covered, (expected - start) / (end - start), "The share covered", 1e-3),
     ]
 
 
