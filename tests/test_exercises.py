@@ -223,3 +223,20 @@ def test_title_check_catches_a_number_the_data_do_not_give():
     chart = alt.Chart({"values": [{"x": 1, "y": 700}]}).mark_point().properties(title="Up 50%")
     results = check.title_checks(chart, {700.0})
     assert not all(ok for ok, _ in results)
+
+
+CHECKS = [
+    getattr(check, name)
+    for name in dir(check)
+    if callable(getattr(check, name)) and hasattr(getattr(check, name), "label")
+]
+
+
+@pytest.mark.parametrize("wrong", [None, 42, "text", [], {}])
+def test_no_check_raises_or_passes_on_nonsense(wrong):
+    assert len(CHECKS) >= 25
+    for checker in CHECKS:
+        arity = checker.__wrapped__.__code__.co_argcount
+        feedback = checker(*[wrong] * arity)
+        assert isinstance(feedback, check.Feedback) and not feedback, checker.__name__
+        assert repr(feedback).startswith(checker.label)
