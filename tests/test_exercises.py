@@ -121,6 +121,17 @@ def ran(request):
     return request.param, chapter, outcomes, charts
 
 
+@pytest.mark.parametrize("name", sorted(CHAPTERS))
+def test_student_cells_run_without_solutions_or_hidden_cells(name):
+    """As in the student notebook: no solution and no fact cell, and every cell runs."""
+    namespace: dict = {}
+    for kind, source in parse(CHAPTERS[name]).cells:
+        if kind in ("page", "scaffold", "check"):
+            value = run(source, namespace)
+            if kind == "check":
+                assert isinstance(value, check.Feedback) and not value
+
+
 def test_every_exercise_has_a_scaffold_and_a_check(ran):
     name, chapter, _, _ = ran
     assert chapter.exercises, f"{name} has no exercises"
