@@ -41,7 +41,8 @@ def test_episode_chapter_has_what_an_instructor_assigns(name):
     text = source(name)
     assert "Learning objectives" in text, "no learning objectives"
     assert narrative_words(text) >= 2500, f"narrative has {narrative_words(text)} words"
-    assert len(re.findall(r"```\{glue:figure\}", text)) >= 3, "fewer than three charts"
+    figures = re.findall(r"^mystnb:\n  figure:\n", text, re.M)
+    assert len(figures) + text.count("{glue:figure}") >= 3, "fewer than three charts"
     exercises = re.findall(r"```\{exercise\}\n:label: (\S+)", text)
     solutions = re.findall(r"````\{solution-start\} (\S+)", text)
     assert len(exercises) >= 3, "fewer than three exercises"

@@ -9,15 +9,18 @@ after which ``usrussia.load(name)`` returns a validated dataset from ``data/`` a
 builders in ``usrussia.charts`` draw it in the book's theme with a source note.
 """
 
-from usrussia import charts, theme
+from usrussia import charts, check, facts, theme
 from usrussia.data import DataError, dataset_names, load, resource, source_note
 from usrussia.render import enable_renderer
 
 __all__ = [
     "DataError",
     "charts",
+    "check",
     "dataset_names",
+    "facts",
     "glue",
+    "glue_facts",
     "load",
     "resource",
     "setup",
@@ -41,6 +44,15 @@ def glue(name: str, value, display: bool = False) -> None:
             show(value)
         return
     myst_glue(name, value, display=display)
+
+
+def glue_facts(facts: dict[str, str]) -> None:
+    """Glue every ``{name: text}`` of a chapter's facts (``usrussia.facts``) for its prose.
+
+    Nothing is shown: the values appear only where the prose names them.
+    """
+    for name, text in facts.items():
+        glue(name, text, display=False)
 
 
 def setup() -> None:

@@ -181,3 +181,339 @@ def bars(
         .properties(width=CHART_WIDTH, height=CHART_HEIGHT)
     )
     return titled(chart, title, datasets, description=description)
+
+
+# --- Builders for the charts drawn in the chapters' visible cells ------------------------
+
+
+def _limit_layers(limit: float, label: str | None) -> list[alt.Chart]:
+    """A dashed rule at ``limit`` with its label, as chart layers."""
+    frame = pd.DataFrame({"limit": [limit], "label": [label or f"Limit: {limit:,}"]})
+    rule = alt.Chart(frame).mark_rule(strokeDash=[6, 4], color="#444444").encode(y="limit:Q")
+    text = (
+        alt.Chart(frame)
+        .mark_text(align="left", baseline="bottom", dx=4, dy=-4, color="#444444")
+        .encode(y="limit:Q", text="label:N", x=alt.value(0))
+    )
+    return [rule, text]
+
+
+def _color_scale(series: str, colors: dict[str, str] | None) -> alt.Scale | None:
+    if colors:
+        return alt.Scale(domain=list(colors), range=list(colors.values()))
+    return party_scale() if series == "party" else None
+
+
+def lines(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    series: str,
+    title: str,
+    description: str,
+    datasets,
+    y_title: str,
+    x_type: str = "T",
+    series_title: str | None = None,
+    colors: dict[str, str] | None = None,
+    limit: float | None = None,
+    limit_label: str | None = None,
+    band: tuple | None = None,
+    markers: pd.DataFrame | None = None,
+    subtitle: str | None = None,
+    y_domain: list[float] | None = None,
+    tooltip_format: str = ",.0f",
+) -> alt.TopLevelMixin:
+    """One line per value of ``series``; click the legend to pick one out.
+
+    ``markers`` (columns ``x`` and ``event``) draws a dashed vertical line at each event.
+
+    ``x_type`` is a Vega-Lite type letter: "T" for dates, "Q" for years as numbers, "O"
+    for years as labels. ``colors`` maps series values to colours (party colours are the
+    default when ``series`` is "party"); ``limit`` draws a dashed line with
+    ``limit_label``; ``band`` = (start, end, label) shades a period behind the lines.
+    """
+    pick = alt.selection_point(fields=[series], bind="legend")
+    x_axis = alt.X(f"{x}:{x_type}").title(None)
+    if x_type == "Q":
+        x_axis = x_axis.axis(format="d").scale(zero=False)
+    y_axis = alt.Y(f"{y}:Q").title(y_title)
+    y_axis = y_axis.scale(domain=y_domain) if y_domain else y_axis.scale(zero=True)
+    color = alt.Color(f"{series}:N").title(series_title)
+    scale = _color_scale(series, colors)
+    if scale is not None:
+        color = color.scale(scale)
+    x_format = {"T": "%-d %B %Y", "Q": "d"}.get(x_type)
+    x_tip_title = "Date" if x_type == "T" else "Year"
+    x_tip = alt.Tooltip(f"{x}:{x_type}", title=x_tip_title)
+    if x_format:
+        x_tip = alt.Tooltip(f"{x}:{x_type}", title=x_tip_title, format=x_format)
+    drawn = (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=x_axis,
+            y=y_axis,
+            color=color,
+            opacity=alt.condition(pick, alt.value(0.95), alt.value(0.15)),
+            tooltip=[
+                alt.Tooltip(f"{series}:N", title=series_title or series),
+                x_tip,
+                alt.Tooltip(f"{y}:Q", title=y_title, format=tooltip_format),
+            ],
+        )
+        .add_params(pick)
+    )
+    layers = [drawn]
+    if band is not None:
+        start, end, label = band
+        shade = pd.DataFrame({"start": [start], "end": [end], "band": [label]})
+        band_type = "T" if x_type == "T" else x_type
+        layers.insert(
+            0,
+            alt.Chart(shade)
+            .mark_rect(opacity=0.12, color="#8c8c8c")
+            .encode(
+                x=f"start:{band_type}",
+                x2="end",
+                tooltip=[alt.Tooltip("band:N", title="Shaded")],
+            ),
+        )
+    if limit is not None:
+        layers += _limit_layers(limit, limit_label)
+    if markers is not None:
+        layers.append(
+            alt.Chart(markers[[x, "event"]])
+            .mark_rule(strokeDash=[6, 4], color="#444444")
+            .encode(x=f"{x}:{x_type}", tooltip=[alt.Tooltip("event:N", title="Event")])
+        )
+    chart = alt.layer(*layers).properties(width=CHART_WIDTH, height=CHART_HEIGHT)
+    return titled(chart, title, datasets, subtitle=subtitle, description=description)
+
+
+def lines_by_party_choice(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    measures: dict[str, str],
+    limits: dict[str, float],
+    title: str,
+    description: str,
+    datasets,
+    y_title: str,
+) -> alt.TopLevelMixin:
+    """Lines by party for one of several ``measures`` (column -> label), picked with radio
+    buttons; each measure's limit from ``limits`` (column -> value) is drawn with it."""
+    long = frame.melt(
+        id_vars=[x, "party"], value_vars=list(measures), var_name="measure", value_name="count"
+    )
+    long["measure"] = long["measure"].map(measures)
+    long = long.astype({"party": str, "measure": str, "count": float})
+    limit_rows = pd.DataFrame(
+        {"measure": [measures[m] for m in measures], "limit": [limits[m] for m in measures]}
+    )
+    limit_rows["label"] = "Limit: " + limit_rows["limit"].map("{:,}".format)
+    choice = alt.param(
+        name="measure_choice",
+        value=next(iter(measures.values())),
+        bind=alt.binding_radio(options=list(measures.values()), name="Measure: "),
+    )
+    chosen = alt.datum.measure == choice
+    drawn = (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(f"{x}:T").title(None),
+            y=alt.Y("count:Q").title(y_title).scale(zero=True),
+            color=alt.Color("party:N").scale(party_scale()).title("Party"),
+            tooltip=[
+                alt.Tooltip("party:N", title="Party"),
+                alt.Tooltip(f"{x}:T", title="Date", format="%-d %B %Y"),
+                alt.Tooltip("measure:N", title="Measure"),
+                alt.Tooltip("count:Q", title="Count", format=",.0f"),
+            ],
+        )
+        .transform_filter(chosen)
+    )
+    rule = (
+        alt.Chart(limit_rows)
+        .mark_rule(strokeDash=[6, 4], color="#444444")
+        .encode(y="limit:Q")
+        .transform_filter(chosen)
+    )
+    label = (
+        alt.Chart(limit_rows)
+        .mark_text(align="left", baseline="bottom", dx=4, dy=-4, color="#444444")
+        .encode(y="limit:Q", text="label:N", x=alt.value(0))
+        .transform_filter(chosen)
+    )
+    chart = (
+        alt.layer(drawn, rule, label)
+        .add_params(choice)
+        .properties(width=CHART_WIDTH, height=CHART_HEIGHT)
+    )
+    return titled(chart, title, datasets, description=description)
+
+
+def events_by_phase(
+    events: pd.DataFrame,
+    *,
+    phases: list[tuple[str, str, str]],
+    event: str,
+    detail: str,
+    title: str,
+    description: str,
+    datasets,
+) -> alt.TopLevelMixin:
+    """Dated events as points, one row per phase; ``phases`` = [(name, first day, last
+    day)] in order. Click a legend entry to pick out a phase; hover for ``event`` and
+    ``detail``. Raises ValueError if an event falls in no phase (none is dropped)."""
+    order = [name for name, _, _ in phases]
+
+    def phase_of(date: pd.Timestamp) -> str:
+        for name, start, end in phases:
+            if pd.Timestamp(start) <= date <= pd.Timestamp(end):
+                return name
+        raise ValueError(f"The event on {date:%Y-%m-%d} falls in none of the phases {order}")
+
+    frame = events.assign(phase=events["date"].map(phase_of))[["date", event, detail, "phase"]]
+    frame = frame.astype({event: str, detail: str, "phase": str})
+    pick = alt.selection_point(fields=["phase"], bind="legend")
+    points = (
+        alt.Chart(frame)
+        .mark_point(filled=True, size=110)
+        .encode(
+            x=alt.X("date:T").title(None),
+            y=alt.Y("phase:N").sort(order).title(None),
+            color=alt.Color("phase:N").sort(order).title("Phase"),
+            opacity=alt.condition(pick, alt.value(0.95), alt.value(0.15)),
+            tooltip=[
+                alt.Tooltip("date:T", title="Date", format="%-d %B %Y"),
+                alt.Tooltip(f"{event}:N", title="Event"),
+                alt.Tooltip(f"{detail}:N", title="What happened"),
+            ],
+        )
+        .add_params(pick)
+        .properties(width=CHART_WIDTH, height=max(120, 38 * len(order)))
+    )
+    return titled(points, title, datasets, description=description)
+
+
+def bars_by(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    group: str,
+    title: str,
+    description: str,
+    datasets,
+    y_title: str,
+    x_title: str | None = None,
+    group_title: str | None = None,
+    colors: dict[str, str] | None = None,
+    stack: bool = False,
+    outline: str | None = None,
+    x_domain: list | None = None,
+    subtitle: str | None = None,
+    tooltip: dict[str, str] | None = None,
+    tooltip_format: str = ",.0f",
+) -> alt.TopLevelMixin:
+    """Bars per ``x`` (years or labels), one colour per ``group``: side by side, or stacked
+    if ``stack``. Click the legend to pick a group out. ``outline`` names a boolean column
+    whose True rows get a black outline; ``x_domain`` fixes the categories shown (so that
+    a year without rows still appears); ``tooltip`` maps further columns to hover titles."""
+    pick = alt.selection_point(fields=[group], bind="legend")
+    x_axis = alt.X(f"{x}:O").title(x_title)
+    if x_domain is not None:
+        x_axis = x_axis.scale(domain=x_domain)
+    color = alt.Color(f"{group}:N").title(group_title)
+    scale = _color_scale(group, colors)
+    if scale is not None:
+        color = color.scale(scale)
+    encoding = {
+        "x": x_axis,
+        "y": alt.Y(f"sum({y}):Q").title(y_title).axis(tickMinStep=1),
+        "color": color,
+        "opacity": alt.condition(pick, alt.value(0.95), alt.value(0.2)),
+        "tooltip": [
+            alt.Tooltip(f"{x}:O", title=x_title or x),
+            alt.Tooltip(f"{group}:N", title=group_title or group),
+            alt.Tooltip(f"sum({y}):Q", title=y_title, format=tooltip_format),
+        ]
+        + [alt.Tooltip(f"{column}:N", title=label) for column, label in (tooltip or {}).items()],
+    }
+    if not stack:
+        encoding["xOffset"] = f"{group}:N"
+    if outline is not None:
+        encoding["stroke"] = alt.condition(
+            alt.datum[outline], alt.value("#000000"), alt.value(None)
+        )
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(**encoding)
+        .add_params(pick)
+        .properties(width=CHART_WIDTH, height=CHART_HEIGHT)
+    )
+    return titled(chart, title, datasets, subtitle=subtitle, description=description)
+
+
+def cumulative_steps(
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    tooltip: dict[str, str],
+    markers: pd.DataFrame,
+    title: str,
+    description: str,
+    datasets,
+    y_title: str,
+    category_title: str | None = None,
+    colors: dict[str, str] | None = None,
+    subtitle: str | None = None,
+) -> alt.TopLevelMixin:
+    """A running count of dated rows (one point each, coloured by ``category``) over a grey
+    step line, with dashed vertical ``markers`` (columns ``date`` and ``event``).
+
+    ``tooltip`` maps further columns to show on hover to their titles.
+    """
+    ordered = frame.sort_values("date", ignore_index=True)
+    ordered = ordered.assign(cumulative=range(1, len(ordered) + 1))
+    pick = alt.selection_point(fields=[category], bind="legend")
+    color = alt.Color(f"{category}:N").title(category_title)
+    scale = _color_scale(category, colors)
+    if scale is not None:
+        color = color.scale(scale)
+    steps = (
+        alt.Chart(ordered)
+        .mark_line(interpolate="step-after", color="#8c8c8c")
+        .encode(x="date:T", y="cumulative:Q")
+    )
+    points = (
+        alt.Chart(ordered)
+        .mark_point(filled=True, size=90)
+        .encode(
+            x=alt.X("date:T").title(None),
+            y=alt.Y("cumulative:Q").title(y_title),
+            color=color,
+            opacity=alt.condition(pick, alt.value(0.95), alt.value(0.15)),
+            tooltip=[alt.Tooltip("date:T", title="Date", format="%-d %B %Y")]
+            + [alt.Tooltip(f"{column}:N", title=label) for column, label in tooltip.items()],
+        )
+        .add_params(pick)
+    )
+    rules = (
+        alt.Chart(markers[["date", "event"]])
+        .mark_rule(strokeDash=[4, 4], color="#D55E00")
+        .encode(
+            x="date:T",
+            tooltip=[
+                alt.Tooltip("event:N", title="Milestone"),
+                alt.Tooltip("date:T", title="Date", format="%-d %B %Y"),
+            ],
+        )
+    )
+    chart = alt.layer(rules, steps, points).properties(width=CHART_WIDTH, height=CHART_HEIGHT)
+    return titled(chart, title, datasets, subtitle=subtitle, description=description)

@@ -1,0 +1,756 @@
+"""Feedback on the exercises of the student notebooks, in words.
+
+Each exercise's check cell calls ``usrussia.check.<chapter>_<n>(answer)``; the function
+compares the student's answer with the one computed from the data and returns a
+``Feedback``, which Jupyter shows as a short list of what is right and what is not. A
+check never raises: an answer it cannot read is reported as such.
+
+Why not otter-grader: it needs its own assignment format, a generated autograder and a
+separate grading step, while the book needs only immediate feedback beside each exercise
+in a notebook that also runs in Colab and Binder; a few plain comparisons do that.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+
+import pandas as pd
+
+from usrussia import facts
+from usrussia.data import load
+
+NOT_STARTED = "Not answered yet: replace the ... with your code, run it, then run this check."
+
+
+class Feedback:
+    """The outcome of one check: ``passed`` (bool) and a list of (ok, message) lines."""
+
+    def __init__(self, exercise: str, results: list[tuple[bool, str]]):
+        self.exercise = exercise
+        self.results = results
+        self.passed = bool(results) and all(ok for ok, _ in results)
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        head = (
+            f"{self.exercise}: right."
+            if self.passed
+            else f"{self.exercise}: not right yet ({sum(ok for ok, _ in self.results)} of "
+            f"{len(self.results)} checks pass)."
+        )
+        return "\n".join([head] + [f"  {'✓' if ok else '✗'} {msg}" for ok, msg in self.results])
+
+
+def exercise(label: str) -> Callable:
+    """Wrap a checker: an untouched ``...`` or an error becomes feedback, never an exception."""
+
+    def wrap(checker: Callable[..., list[tuple[bool, str]]]) -> Callable[..., Feedback]:
+        @functools.wraps(checker)
+        def run(*answers) -> Feedback:
+            if any(a is Ellipsis for a in answers):
+                return Feedback(label, [(False, NOT_STARTED)])
+            try:
+                return Feedback(label, checker(*answers))
+            except Exception as error:  # noqa: BLE001 - feedback, not a traceback
+                return Feedback(
+                    label,
+                    [(False, f"Could not read your answer ({type(error).__name__}: {error}).")],
+                )
+
+        run.label = label
+        return run
+
+    return wrap
+
+
+# --- Helpers for checking charts ---------------------------------------------------------
+
+
+def chart_dict(chart) -> dict:
+    """An Altair chart as its Vega-Lite dict (without validation)."""
+    return chart.to_dict(validate=False)
+
+
+def chart_title(chart) -> str:
+    """The chart's title text ('' if it has none)."""
+    title = chart_dict(chart).get("title", "")
+    if isinstance(title, dict):
+        title = title.get("text", "")
+    return " ".join(title) if isinstance(title, list) else str(title)
+
+
+def chart_rows(chart) -> list[dict]:
+    """Every data row the chart carries (all its datasets)."""
+    return [row for rows in chart_dict(chart).get("datasets", {}).values() for row in rows]
+
+
+def numbers_in(text: str) -> set[float]:
+    """The numbers written in a text: '1,550' -> 1550, '30%' -> 30."""
+    return {float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text)}
+
+
+def title_checks(chart, allowed_numbers: set[float]) -> list[tuple[bool, str]]:
+    """A title states a finding, and every number in it is one the data give."""
+    title = chart_title(chart)
+    stray = sorted(numbers_in(title) - set(allowed_numbers))
+    return [
+        (
+            bool(title) and "write your finding" not in title.lower() and "..." not in title,
+            "The title states your finding."
+            if title and "write your finding" not in title.lower()
+            else "Write a title that states what the chart shows.",
+        ),
+        (
+            not stray,
+            "Every number in the title is in the data."
+            if not stray
+            else f"The title states {', '.join(f'{n:g}' for n in stray)}, not in the data.",
+        ),
+    ]
+
+
+def same(answer, expected, what: str, tolerance: float = 1e-6) -> tuple[bool, str]:
+    """Compare two numbers; the message says which is which."""
+    ok = abs(float(answer) - float(expected)) <= tolerance
+    return ok, (f"{what} is right." if ok else f"{what}: you have {answer}, check your steps.")
+
+
+# --- New START ---------------------------------------------------------------------------
+
+NS_MEASURES = ["deployed_launchers", "deployed_warheads", "total_launchers"]
+
+
+def _headroom_on(date: str) -> pd.DataFrame:
+    ns, limit_of = load("new_start"), facts.new_start_limits()
+    declared = ns[ns["date"] == date].set_index("party")[NS_MEASURES]
+    return pd.DataFrame({m: limit_of[m] - declared[m] for m in NS_MEASURES}).astype(int)
+
+
+@exercise("new_start-ex-headroom")
+def new_start_1(headroom) -> list[tuple[bool, str]]:
+    """``headroom``: a frame, one row per party, one column per measure (limit - declared)."""
+    frame = pd.DataFrame(headroom)
+    missing = [m for m in NS_MEASURES if m not in frame.columns]
+    if missing:
+        return [(False, f"headroom needs a column for each measure; missing: {missing}.")]
+    results = []
+    for date in ("2018-02-05", "2022-03-01"):
+        expected = _headroom_on(date)
+        if set(frame.index) == set(expected.index) and (
+            frame.loc[expected.index, NS_MEASURES].astype(int) == expected
+        ).all(axis=None):
+            results.append((True, f"Headroom for both parties on {date} is right."))
+            break
+    else:
+        sign = "limit minus declared value (positive means room to spare)"
+        results.append(
+            (False, f"The values do not match either date; headroom is the {sign}, per party.")
+        )
+    return results
+
+
+@exercise("new_start-ex-total")
+def new_start_2(chart) -> list[tuple[bool, str]]:
+    """``chart``: total launchers by party, with the limit taken from the data."""
+    limit = facts.new_start_limits()["total_launchers"]
+    ns = load("new_start")
+    rows = chart_rows(chart)
+    fields = {key for row in rows for key in row}
+    allowed = set(ns["total_launchers"].astype(float)) | {float(limit)}
+    allowed |= {float(y) for y in range(2010, 2027)}
+    return [
+        (
+            "total_launchers" in fields,
+            "The chart draws total_launchers."
+            if "total_launchers" in fields
+            else "Chart the total_launchers column.",
+        ),
+        (
+            any(row.get("limit") == limit for row in rows),
+            "The limit line is at the total-launcher limit from new_start_limits."
+            if any(row.get("limit") == limit for row in rows)
+            else "Draw the limit with limit=..., taken from load('new_start_limits').",
+        ),
+        *title_checks(chart, allowed),
+    ]
+
+
+def _largest_changes() -> pd.DataFrame:
+    ns = load("new_start")
+    steps = ns.sort_values("date")[["date", "party", "deployed_warheads"]].copy()
+    steps["change"] = steps.groupby("party")["deployed_warheads"].diff()
+    steps["days"] = steps.groupby("party")["date"].diff().dt.days
+    six = steps[steps["days"] < 200].dropna(subset=["change"])
+    return six.loc[six["change"].abs().groupby(six["party"]).idxmax()].set_index("party")
+
+
+@exercise("new_start-ex-change")
+def new_start_3(largest) -> list[tuple[bool, str]]:
+    """``largest``: one row per party with its ``date`` and ``change`` (signed)."""
+    frame = pd.DataFrame(largest)
+    if "party" in frame.columns:
+        frame = frame.set_index("party")
+    expected = _largest_changes()
+    results = []
+    for party, row in expected.iterrows():
+        if party not in frame.index:
+            results.append((False, f"No row for {party}."))
+            continue
+        got = frame.loc[party]
+        ok = pd.Timestamp(got["date"]) == row["date"] and float(got["change"]) == row["change"]
+        results.append(
+            (
+                ok,
+                f"{party}: right."
+                if ok
+                else f"{party}: not the largest six-monthly change; "
+                "did you keep only steps under 200 days and compare absolute changes?",
+            )
+        )
+    return results
+
+
+@exercise("new_start-ex-moscow")
+def new_start_4(counted_by_moscow, excess) -> list[tuple[bool, str]]:
+    """The U.S. total on 5 February 2018 with the 56 + 41 converted launchers added back."""
+    ns = load("new_start")
+    declared = ns[(ns["date"] == "2018-02-05") & (ns["party"] == "United States")]
+    total = int(declared["total_launchers"].iloc[0]) + 56 + 41
+    limit = facts.new_start_limits()["total_launchers"]
+    return [
+        same(counted_by_moscow, total, "The total counted Moscow's way"),
+        same(excess, total - limit, "The excess over the limit"),
+    ]
+
+
+@exercise("new_start-ex-summits")
+def new_start_5(meetings_in_force, meetings_after_suspension) -> list[tuple[bool, str]]:
+    """Meetings while the treaty was in force, and those after Russia's suspension."""
+    summits = load("summits")
+    dates = load("new_start_milestones").set_index("milestone")["date"]
+    during = summits[
+        (summits["date"] >= dates["Entry into force"]) & (summits["date"] < dates["Treaty expires"])
+    ]
+    after = int((during["date"] >= dates["Russia announces suspension"]).sum())
+    return [
+        same(meetings_in_force, len(during), "The meetings while the treaty was in force"),
+        same(meetings_after_suspension, after, "The meetings after the suspension"),
+    ]
+
+
+# --- The reset ---------------------------------------------------------------------------
+
+
+@exercise("reset-ex-sanctions")
+def reset_1(by_year) -> list[tuple[bool, str]]:
+    """``by_year``: indexed by year 2009-2016; ``measures`` and ``exports_usd_millions``."""
+    frame = pd.DataFrame(by_year)
+    years = list(range(2009, 2017))
+    counts = load("sanctions")["date"].dt.year.value_counts().reindex(years, fill_value=0)
+    exports = load("trade").set_index("year").loc[years, "exports_usd_millions"]
+    if sorted(int(y) for y in frame.index) != years:
+        return [(False, "by_year should have one row per year, 2009 to 2016, as its index.")]
+    frame.index = [int(y) for y in frame.index]
+    ok_counts = "measures" in frame and all(
+        int(frame.loc[y, "measures"]) == counts[y] for y in years
+    )
+    ok_exports = "exports_usd_millions" in frame and all(
+        float(frame.loc[y, "exports_usd_millions"]) == float(exports[y]) for y in years
+    )
+    return [
+        (
+            ok_counts,
+            "The number of measures per year is right."
+            if ok_counts
+            else "measures: count the sanctions by the year of their date; 0 if none.",
+        ),
+        (
+            ok_exports,
+            "The exports are right."
+            if ok_exports
+            else "exports_usd_millions: take them from the trade table for each year.",
+        ),
+    ]
+
+
+@exercise("reset-ex-trade")
+def reset_2(export_share, largest_deficit_year) -> list[tuple[bool, str]]:
+    """``export_share``: ten values for 2005-2014; ``largest_deficit_year``: a year."""
+    trade = load("trade")
+    t = trade[trade["year"].between(2005, 2014)]
+    expected = t["exports_usd_millions"] / (t["exports_usd_millions"] + t["imports_usd_millions"])
+    reset_years = t[t["year"].between(2009, 2012)]
+    year = int(reset_years.loc[reset_years["balance_usd_millions"].idxmin(), "year"])
+    values = [float(v) for v in pd.Series(export_share)]
+    ok_share = len(values) == len(expected) and all(
+        abs(a - float(b)) < 1e-9 for a, b in zip(values, expected, strict=True)
+    )
+    return [
+        (
+            ok_share,
+            "The export shares are right."
+            if ok_share
+            else "export_share: exports divided by exports plus imports, 2005-2014.",
+        ),
+        same(largest_deficit_year, year, "The year of the largest reset-year deficit"),
+    ]
+
+
+@exercise("reset-ex-statement")
+def reset_3(export_growth, meetings_last_year) -> list[tuple[bool, str]]:
+    """Export growth (%) on the year before for 2012 and 2013; meetings in the twelve
+    months before 7 August 2013."""
+    exports = load("trade").set_index("year")["exports_usd_millions"].astype(float)
+    expected = (exports.pct_change() * 100).loc[[2012, 2013]]
+    got = pd.Series(export_growth).reindex(expected.index).astype(float)
+    ok = bool(((got - expected).abs() < 0.05).all())
+    summits = load("summits")
+    window = summits[(summits["date"] >= "2012-08-07") & (summits["date"] < "2013-08-07")]
+    return [
+        (
+            ok,
+            "The export growth is right."
+            if ok
+            else "export_growth: (this year / last year "
+            "- 1) * 100 for 2012 and 2013, indexed by year.",
+        ),
+        same(meetings_last_year, len(window), "The number of meetings"),
+    ]
+
+
+@exercise("reset-ex-opinion")
+def reset_4(worst, chart) -> list[tuple[bool, str]]:
+    """``worst``: the Gallup reading after the largest fall; ``chart``: 2012-2016, titled."""
+    opinion = load("opinion")
+    gallup = opinion[opinion["pollster"] == "Gallup"].sort_values("date")
+    fall_to = gallup.loc[gallup["percent"].diff().idxmin(), "date"]
+    ok_worst = pd.Timestamp(pd.Series(worst)["date"]) == fall_to
+    allowed = set(gallup["percent"].astype(float)) | {float(y) for y in range(2000, 2027)}
+    return [
+        (
+            ok_worst,
+            "The reading after the largest fall is right."
+            if ok_worst
+            else "worst: the row of g whose change is the most negative.",
+        ),
+        *title_checks(chart, allowed),
+    ]
+
+
+# --- Minsk -------------------------------------------------------------------------------
+
+
+@exercise("minsk-ex-mh17")
+def minsk_1(share) -> list[tuple[bool, str]]:
+    """``share``: the fraction of 2014-2021 deaths in 2014-2015, MH17's 298 taken out."""
+    killed = load("donbas_casualties").set_index("year")["civilians_killed"].astype(int)
+    killed.loc[2014] -= facts.MH17_DEATHS
+    expected = (killed.loc[2014] + killed.loc[2015]) / killed.sum()
+    if float(share) > 1:
+        return [(False, "share should be a fraction between 0 and 1, not a percentage.")]
+    return [same(share, expected, "The share without MH17", 1e-3)]
+
+
+def _minsk_window_measures() -> list[str]:
+    events = load("timeline").set_index("event")["date"]
+    package = events["Package of Measures (Minsk II) adopted"]
+    recognition = events["Russia recognizes the 'DNR' and 'LNR'"]
+    sanctions = load("sanctions")
+    chosen = sanctions[(sanctions["date"] > package) & (sanctions["date"] < recognition)]
+    return list(chosen["measure"])
+
+
+@exercise("minsk-ex-statement")
+def minsk_2(during_minsk) -> list[tuple[bool, str]]:
+    """``during_minsk``: the names of the measures adopted between the two dates."""
+    expected = set(_minsk_window_measures())
+    got = {str(name) for name in during_minsk}
+    missing, extra = sorted(expected - got), sorted(got - expected)
+    results = [(not missing, "No measure is missing." if not missing else f"Missing: {missing}.")]
+    results.append(
+        (
+            not extra,
+            "No measure outside the window."
+            if not extra
+            else f"Outside the window: "
+            f"{extra}. Keep dates strictly after the package and before the recognition.",
+        )
+    )
+    return results
+
+
+@exercise("minsk-ex-trade")
+def minsk_3(change, first_above) -> list[tuple[bool, str]]:
+    """``change``: per year, exports and imports relative to the base year, minus 1."""
+    frame = pd.DataFrame(change)
+    cols = ["exports_usd_millions", "imports_usd_millions"]
+    trade = load("trade").set_index("year")
+    base = int(min(frame.index)) - 1
+    expected = trade.loc[base + 1 : 2021, cols] / trade.loc[base, cols] - 1
+    got = frame.reindex(index=expected.index, columns=cols).astype(float)
+    ok = bool(((got - expected.astype(float)).abs() < 5e-3).all(axis=None))
+    above = expected.index[expected["imports_usd_millions"] > 0]
+    return [
+        (
+            ok,
+            f"The changes relative to {base} are right."
+            if ok
+            else "change: divide each "
+            "year's values by the base year's and subtract 1, for the years after the base.",
+        ),
+        same(first_above, int(above[0]) if len(above) else -1, "The first year above the base"),
+    ]
+
+
+@exercise("minsk-ex-opinion")
+def minsk_4(change_by_pollster, chart) -> list[tuple[bool, str]]:
+    """``change_by_pollster``: last minus first reading per pollster, 2015-2021."""
+    opinion = load("opinion")
+    window = opinion[opinion["date"].dt.year.between(2015, 2021)].sort_values("date")
+    readings = window.groupby("pollster")["percent"]
+    expected = (readings.last() - readings.first()).astype(float)
+    got = pd.Series(change_by_pollster).astype(float)
+    ok = all(abs(got.get(p, float("nan")) - v) < 1e-6 for p, v in expected.items())
+    allowed = set(window["percent"].astype(float)) | {abs(v) for v in expected}
+    allowed |= {float(y) for y in range(2012, 2023)}
+    return [
+        (
+            ok,
+            "The change for each pollster is right."
+            if ok
+            else "change_by_pollster: for "
+            "each pollster, its last reading in 2015-2021 minus its first.",
+        ),
+        *title_checks(chart, allowed),
+    ]
+
+
+# --- Helsinki ----------------------------------------------------------------------------
+
+
+def _gallup() -> pd.DataFrame:
+    opinion = load("opinion")
+    return opinion[opinion["pollster"] == "Gallup"].sort_values("date")
+
+
+@exercise("helsinki-ex-never-worse")
+def helsinki_1(latest_before, lowest_before) -> list[tuple[bool, str]]:
+    """The last and the lowest Gallup reading (per cent) before 16 July 2018."""
+    before = _gallup().query("date < '2018-07-16'")
+    return [
+        same(latest_before, before["percent"].iloc[-1], "The last reading before the summit"),
+        same(lowest_before, before["percent"].min(), "The lowest reading before the summit"),
+    ]
+
+
+@exercise("helsinki-ex-opinion")
+def helsinki_2(change_2017_2018, change_2018_2020, levada_1819) -> list[tuple[bool, str]]:
+    """Two Gallup changes in points, and the Levada rows of 2018 and 2019."""
+    gallup = _gallup()
+    by_year = gallup.set_index(gallup["date"].dt.year)["percent"]
+    opinion = load("opinion")
+    levada = opinion[opinion["pollster"] == "Levada Center"]
+    expected_dates = set(levada.loc[levada["date"].dt.year.isin([2018, 2019]), "date"])
+    got_dates = set(pd.to_datetime(pd.DataFrame(levada_1819)["date"]))
+    ok = got_dates == expected_dates
+    return [
+        same(change_2017_2018, by_year[2018] - by_year[2017], "The change from 2017 to 2018"),
+        same(change_2018_2020, by_year[2020] - by_year[2018], "The change from 2018 to 2020"),
+        (
+            ok,
+            "The Levada readings of 2018 and 2019 are right."
+            if ok
+            else "levada_1819: keep "
+            "the Levada Center rows dated in 2018 or 2019, and no other year.",
+        ),
+    ]
+
+
+@exercise("helsinki-ex-summits")
+def helsinki_3(counts, share_standalone) -> list[tuple[bool, str]]:
+    """``counts``: meetings by president and format; ``share_standalone`` per president."""
+    summits = load("summits")
+    expected = summits.groupby(["us_president", "format"]).size().unstack(fill_value=0)
+    got = pd.DataFrame(counts).reindex(index=expected.index, columns=expected.columns)
+    ok_counts = bool((got.fillna(-1).astype(int) == expected).all(axis=None))
+    share = expected["standalone summit"] / expected.sum(axis=1)
+    got_share = pd.Series(share_standalone).reindex(share.index).astype(float)
+    ok_share = bool(((got_share - share).abs() < 1e-3).all())
+    return [
+        (
+            ok_counts,
+            "The counts are right."
+            if ok_counts
+            else "counts: group the meetings "
+            "by president and format and count them (one column per format).",
+        ),
+        (
+            ok_share,
+            "The shares are right."
+            if ok_share
+            else "share_standalone: standalone summits divided by all of a president's meetings.",
+        ),
+    ]
+
+
+@exercise("helsinki-ex-stockpiles")
+def helsinki_4(change_1987_2019) -> list[tuple[bool, str]]:
+    """Per country, the stockpile's change from 1987 to 2019 in per cent."""
+    wide = load("stockpiles").pivot(index="year", columns="country", values="stockpile_warheads")
+    expected = (wide.loc[2019] - wide.loc[1987]) / wide.loc[1987] * 100
+    got = pd.Series(change_1987_2019).reindex(expected.index).astype(float)
+    if (got > 0).all():
+        return [(False, "A fall is a negative change: (2019 - 1987) / 1987 * 100.")]
+    ok = bool(((got - expected.astype(float)).abs() < 0.1).all())
+    return [(ok, "The changes are right." if ok else "Compute (2019 - 1987) / 1987 * 100.")]
+
+
+# --- Geneva ------------------------------------------------------------------------------
+
+
+@exercise("geneva-ex-trade")
+def geneva_1(imports_ratio, rank_2021) -> list[tuple[bool, str]]:
+    """2021 imports over 2013 imports, and 2021's rank among all years by imports."""
+    imports = load("trade").set_index("year")["imports_usd_millions"]
+    rank = int(imports.rank(ascending=False)[2021])
+    return [
+        same(imports_ratio, imports[2021] / imports[2013], "The ratio of 2021 to 2013", 1e-3),
+        same(rank_2021, rank, "The rank of 2021"),
+    ]
+
+
+@exercise("geneva-ex-verifiable")
+def geneva_2(last_both, share_covered) -> list[tuple[bool, str]]:
+    """The last exchange date with both parties' numbers; the share of the extension
+    period (extension in force to expiry) that it covers."""
+    parties = load("new_start").groupby("date")["party"].nunique()
+    expected = parties[parties == 2].index.max()
+    dates = load("new_start_milestones").set_index("milestone")["date"]
+    start, end = dates["Five-year extension in force"], dates["Treaty expires"]
+    ok = pd.Timestamp(last_both) == expected
+    return [
+        (
+            ok,
+            "The last date with both parties is right."
+            if ok
+            else "last_both: the latest date on which both parties have a row.",
+        ),
+        same(share_covered, (expected - start) / (end - start), "The share covered", 1e-3),
+    ]
+
+
+@exercise("geneva-ex-opinion")
+def geneva_3(change, chart) -> list[tuple[bool, str]]:
+    """``change``: per pollster, first reading after the invasion minus last before Geneva."""
+    opinion = load("opinion").sort_values("date")
+    before = opinion[opinion["date"] < "2021-06-16"].groupby("pollster")["percent"].last()
+    after = opinion[opinion["date"] >= "2022-02-24"].groupby("pollster")["percent"].first()
+    expected = (after - before).astype(float)
+    got = pd.Series(change).reindex(expected.index).astype(float)
+    ok = bool(((got - expected).abs() < 1e-6).all())
+    levada = opinion[opinion["pollster"] == "Levada Center"]
+    allowed = set(levada["percent"].astype(float)) | {abs(v) for v in expected}
+    allowed |= {float(y) for y in range(2014, 2026)} | {24.0}
+    return [
+        (
+            ok,
+            "The changes are right."
+            if ok
+            else "change: the first reading on or after 24 "
+            "February 2022 minus the last before 16 June 2021, for each pollster.",
+        ),
+        *title_checks(chart, allowed),
+    ]
+
+
+@exercise("geneva-ex-sanctions")
+def geneva_4(on_14024, share_pct) -> list[tuple[bool, str]]:
+    """``on_14024``: the measures resting on E.O. 14024; ``share_pct`` per year from 2014."""
+    sanctions = load("sanctions")
+    mask = sanctions["measure"].str.contains("14024") | sanctions["legal_basis"].str.contains(
+        "14024"
+    )
+    expected_rows = set(sanctions.loc[mask, "measure"])
+    ok_rows = set(pd.DataFrame(on_14024)["measure"]) == expected_rows
+    years = sanctions["date"].dt.year
+    expected = (mask[years >= 2014] * 100).groupby(years[years >= 2014]).mean()
+    got = pd.Series(share_pct).reindex(expected.index).astype(float)
+    ok_share = bool(((got - expected).abs() <= 0.5).all())
+    return [
+        (
+            ok_rows,
+            "The measures on E.O. 14024 are right."
+            if ok_rows
+            else "on_14024: keep the rows whose measure or legal basis mentions 14024.",
+        ),
+        (
+            ok_share,
+            "The yearly shares are right."
+            if ok_share
+            else "share_pct: per year from 2014, the per cent of measures on E.O. 14024.",
+        ),
+    ]
+
+
+# --- After 2022 --------------------------------------------------------------------------
+
+
+def _trade_flows() -> pd.DataFrame:
+    trade = load("trade").set_index("year")
+    return trade[["exports_usd_millions", "imports_usd_millions"]].astype(float)
+
+
+@exercise("after_2022-ex-trade")
+def after_2022_1(worst_year, drop_2022) -> list[tuple[bool, str]]:
+    """Per flow: the year of the largest one-year fall, and the 2021-2022 change (%)."""
+    flows = _trade_flows()
+    expected_years = (flows.pct_change() * 100).idxmin()
+    expected_drop = (flows.loc[2022] / flows.loc[2021] - 1) * 100
+    got_years = pd.Series(worst_year).reindex(expected_years.index)
+    ok_years = all(int(got_years[f]) == int(expected_years[f]) for f in expected_years.index)
+    got_drop = pd.Series(drop_2022).reindex(expected_drop.index).astype(float)
+    ok_drop = bool(((got_drop - expected_drop).abs() < 0.05).all())
+    return [
+        (
+            ok_years,
+            "The years of the largest falls are right."
+            if ok_years
+            else "worst_year: for each flow, the year whose change is the most negative (idxmin).",
+        ),
+        (
+            ok_drop,
+            "The 2021-2022 changes are right."
+            if ok_drop
+            else "drop_2022: (2022 / 2021 - 1) * 100 for each flow; a fall is negative.",
+        ),
+    ]
+
+
+@exercise("after_2022-ex-sanctions")
+def after_2022_2(after, n_laws) -> list[tuple[bool, str]]:
+    """``after``: the measures dated after 24 February 2022; ``n_laws``: how many are laws."""
+    sanctions = load("sanctions")
+    expected = sanctions[sanctions["date"] > "2022-02-24"]
+    ok_rows = set(pd.DataFrame(after)["measure"]) == set(expected["measure"])
+    return [
+        (
+            ok_rows,
+            "The measures after the invasion are right."
+            if ok_rows
+            else "after: keep the rows dated after 24 February 2022.",
+        ),
+        same(n_laws, expected["legal_basis"].str.startswith("Statute").sum(), "The number of laws"),
+    ]
+
+
+@exercise("after_2022-ex-opinion")
+def after_2022_3(first_change, rebound) -> list[tuple[bool, str]]:
+    """Levada points: first reading after the invasion minus the last before; latest minus
+    the wartime low."""
+    opinion = load("opinion")
+    levada = opinion[opinion["pollster"] == "Levada Center"].sort_values("date")
+    before = levada[levada["date"] < "2022-02-24"]["percent"]
+    after = levada[levada["date"] > "2022-02-24"]["percent"]
+    return [
+        same(first_change, after.iloc[0] - before.iloc[-1], "The change at the invasion"),
+        same(rebound, levada["percent"].iloc[-1] - after.min(), "The rebound from the low"),
+    ]
+
+
+@exercise("after_2022-ex-scenarios")
+def after_2022_4(headroom, months_without_data) -> list[tuple[bool, str]]:
+    """Per party, the warhead limit minus its last declaration; months of Russian silence."""
+    ns = load("new_start").sort_values("date")
+    last = ns.groupby("party").last()
+    limit = facts.new_start_limits()["deployed_warheads"]
+    expected = limit - last["deployed_warheads"].astype(int)
+    got = pd.Series(headroom).reindex(expected.index).astype(float)
+    ok = bool((got == expected.astype(float)).all())
+    expiry = load("new_start_milestones").set_index("milestone")["date"]["Treaty expires"]
+    russia = last.loc["Russia", "date"]
+    months = (expiry.year - russia.year) * 12 + expiry.month - russia.month
+    return [
+        (
+            ok,
+            "The headroom of each party is right."
+            if ok
+            else "headroom: the limit minus "
+            "each party's last declared deployed warheads (a positive number is room to spare).",
+        ),
+        same(months_without_data, months, "The months without Russian data"),
+    ]
+
+
+# --- Overview ----------------------------------------------------------------------------
+
+
+@exercise("overview-ex-summits")
+def overview_1(standalone_by_president) -> list[tuple[bool, str]]:
+    """Standalone summits counted per U.S. president."""
+    summits = load("summits")
+    expected = summits.loc[summits["format"] == "standalone summit", "us_president"]
+    expected = expected.value_counts()
+    got = pd.Series(standalone_by_president)
+    ok = set(got.index) == set(expected.index) and all(
+        int(got[p]) == int(n) for p, n in expected.items()
+    )
+    return [
+        (
+            ok,
+            "The counts are right."
+            if ok
+            else "Keep the rows whose format is 'standalone "
+            "summit', then count them by us_president.",
+        ),
+    ]
+
+
+@exercise("overview-ex-stockpiles")
+def overview_2(wide) -> list[tuple[bool, str]]:
+    """``wide``: per country, ``fall`` (warheads) and ``fall_pct`` from 1991 to the latest."""
+    stock = load("stockpiles")
+    by_year = stock.pivot(index="country", columns="year", values="stockpile_warheads")
+    latest = stock["year"].max()
+    fall = (by_year[1991] - by_year[latest]).astype(float)
+    frame = pd.DataFrame(wide)
+    got_fall = pd.to_numeric(frame["fall"].reindex(fall.index), errors="coerce")
+    got_pct = pd.to_numeric(frame["fall_pct"].reindex(fall.index), errors="coerce")
+    ok_fall = bool(((got_fall - fall).abs() < 0.5).all())
+    ok_pct = bool(((got_pct - fall / by_year[1991] * 100).abs() < 0.1).all())
+    return [
+        (
+            ok_fall,
+            "The falls in warheads are right."
+            if ok_fall
+            else "fall: the 1991 stockpile minus the latest one.",
+        ),
+        (
+            ok_pct,
+            "The falls in per cent are right."
+            if ok_pct
+            else "fall_pct: the fall divided by the 1991 stockpile, times 100.",
+        ),
+    ]
+
+
+@exercise("overview-ex-decades")
+def overview_3(table) -> list[tuple[bool, str]]:
+    """``table``: events counted by decade (rows) and category (columns)."""
+    events = load("timeline")
+    decade = events["date"].dt.year // 10 * 10
+    expected = pd.crosstab(decade, events["category"])
+    got = pd.DataFrame(table).reindex(index=expected.index, columns=expected.columns)
+    ok = bool((got.fillna(-1).astype(int).to_numpy() == expected.to_numpy()).all())
+    return [
+        (
+            ok,
+            "The table is right."
+            if ok
+            else "table: count the events for each decade "
+            "(rows) and category (columns), for example with pivot_table or pd.crosstab.",
+        ),
+    ]
