@@ -6,29 +6,34 @@ PDF by Chromium.
 (``USRUSSIA_EDITION=student``: no solutions), and prints each with this module:
 
 1. ``print_document`` rewrites the one-page HTML into ``print.html`` beside it: a title
-   page, a contents, then one ``<section class="print-chapter">`` per entry of ``_toc.yml``,
-   its title an ``<h1>`` and its sections ``<h2>`` (Chromium's PDF outline, the bookmarks,
-   follows the heading levels), each chapter on its own CSS named page whose running
-   header is the chapter's title (``@page`` margin boxes, Chromium 131+); the page number
-   is in the footer (``_static/print.css``).
+   page, a contents, then one ``<section class="print-chapter">`` per entry of ``_toc.yml``
+   (its title an ``<h1>``, its sections ``<h2>``), each chapter on its own CSS named page,
+   so that it starts a new page and its title is the running header (``@page`` margin
+   boxes, Chromium 131+); the page number is in the footer (``_static/print.css``).
 2. ``print_pdf`` opens it in headless Chromium with print media, waits until every chart
-   is drawn and replaces each by a PNG of itself at ``CHART_SCALE`` pixels per CSS pixel
-   (about 290 dpi as printed), then prints twice: Chromium cannot put page numbers in a
-   contents (no ``target-counter``), so the first print is read back with pypdf, the page
-   of each chapter and section is taken from the PDF's outline, written into the contents,
-   and the page printed again. The contents has the same layout with and without the
-   numbers (fixed-width slots), so the second print's pages are the first's; this is
-   checked, not assumed.
+   is drawn and replaces each by a JPEG of itself at ``CHART_SCALE`` pixels per CSS pixel
+   (about 290 dpi as printed), then prints twice. Chromium cannot put page numbers in a
+   contents (no ``target-counter``), so the first print is read back with pypdf: the
+   page of each chapter and section is that of its named destination (Chromium writes
+   one for each target of the contents' links), the numbers go into the contents and the
+   page is printed again, tagged (an accessible PDF). The contents has the same layout
+   with and without its numbers (fixed-width slots); the second print's pages are
+   checked against the first's, not assumed. The bookmarks are then written by pypdf
+   from the chapters' and sections' titles and those pages.
 
-Why this way: one Chromium print gives the outline, chapter breaks, running headers and
-page numbers natively, so no PDF is split, merged or stamped; the only extra cost is the
-second print (a few seconds) for the contents' numbers.
+Why this way: one Chromium print gives chapter breaks, running headers and page numbers
+natively, so no PDF is split, merged or stamped, and a running chapter title needs no
+template (Chromium's header templates cannot know the chapter). Chromium's own outline
+(``outline=True``) was tried: it is built from the tagged text of each heading, so words
+broken across lines run together and some headings are left out; pypdf's outline from
+the same destinations is exact. The cost is one extra, untagged print.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import logging
 import re
 import shutil
 import sys
@@ -434,6 +439,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("output", type=Path, help="the PDF to write")
     parser.add_argument("--edition", choices=sorted(EDITION_LABELS), default="public")
     args = parser.parse_args(argv)
+    # pypdf warns that Chromium's cross-reference table is short of a few objects, which
+    # it repairs; the PDF is whole (the tests read it back).
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     result = print_pdf(args.page, args.output, args.edition)
     print(
         f"Printed {result.output}: {result.pages} pages, {len(result.chapters)} chapters,"
