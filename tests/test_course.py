@@ -287,3 +287,61 @@ def test_instructor_guide_lists_data_skills_for_every_chapter():
     for name in TIMED_CHAPTERS:
         assert f"{{doc}}`../chapters/{name}`" in skills, f"{name} missing from the skills table"
     assert "{doc}`primer`" in skills
+
+
+# --- Charts draw every mark -------------------------------------------------------------------
+
+SPEC = re.compile(r'<script type="application/json"[^>]*>(\{"\$schema".*?)</script>', re.S)
+
+
+def undrawn_colour_values(spec: dict) -> list[str]:
+    """Values of a colour field that its explicit scale domain leaves out: Vega gives such
+    marks no colour, so they vanish from the chart without an error."""
+    import json
+
+    datasets = spec.get("datasets", {})
+    problems = []
+
+    def walk(node: dict, data_name: str | None) -> None:
+        data_name = (node.get("data") or {}).get("name", data_name)
+        colour = (node.get("encoding") or {}).get("color") or {}
+        domain = (colour.get("scale") or {}).get("domain")
+        if isinstance(domain, list) and colour.get("field") and data_name in datasets:
+            values = {row.get(colour["field"]) for row in datasets[data_name]}
+            missing = values - set(domain)
+            if missing:
+                problems.append(f"{colour['field']}: {sorted(map(str, missing))} not in {domain}")
+        for child in node.get("layer", []) + node.get("hconcat", []) + node.get("vconcat", []):
+            walk(child, data_name)
+
+    walk(json.loads(json.dumps(spec)), None)
+    return problems
+
+
+def test_colour_check_can_fail():
+    spec = {
+        "datasets": {"d": [{"episode": "reset"}]},
+        "data": {"name": "d"},
+        "encoding": {"color": {"field": "episode", "scale": {"domain": ["The reset"]}}},
+    }
+    assert undrawn_colour_values(spec)
+
+
+def test_every_coloured_mark_in_the_book_is_drawn(built_book):
+    import json
+
+    pages = sorted(built_book.html.glob("**/*.html"))
+    specs = {
+        page.relative_to(built_book.html).as_posix(): [
+            json.loads(s) for s in SPEC.findall(page.read_text(encoding="utf-8"))
+        ]
+        for page in pages
+    }
+    assert specs.get("chapters/compare.html"), "no chart specs found on the comparison chapter"
+    problems = [
+        f"{page}: {problem}"
+        for page, page_specs in specs.items()
+        for spec in page_specs
+        for problem in undrawn_colour_values(spec)
+    ]
+    assert not problems, problems
