@@ -218,7 +218,9 @@ def test_episode_dates_agree_with_the_other_datasets():
     events = usrussia.load("timeline")
     reset = events.loc[events["episode"] == "reset", "date"]
     assert episodes.loc["reset", "start_date"] == reset.min()
-    assert episodes.loc["reset", "end_date"] == reset.max()
+    # The end is a choice (the cancelled summit), but it must be one of the reset's events.
+    assert episodes.loc["reset", "end_date"] in set(reset)
+    assert episodes.loc["reset", "end_date"].year == reset.max().year
     milestones = usrussia.load("new_start_milestones").set_index("milestone")["date"]
     assert episodes.loc["new_start", "start_date"] == milestones["Treaty signed in Prague"]
     assert episodes.loc["new_start", "end_date"] == milestones["Treaty expires"]
