@@ -190,7 +190,8 @@ def unsourced_values(frame) -> list[str]:
             title, url = row.get(f"{prefix}_source_title"), row.get(f"{prefix}_source_url")
             if not isinstance(title, str) or not title.strip():
                 problems.append(f"{row['episode']}.{column}: no source title")
-            if not isinstance(url, str) or not re.match(r"https?://\S+$", url):
+            urls = url.split(" ; ") if isinstance(url, str) else [""]
+            if not all(re.match(r"https?://\S+$", u) for u in urls):
                 problems.append(f"{row['episode']}.{column}: no source URL")
     return problems
 
