@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
 from pypdf import PdfReader
@@ -22,6 +23,8 @@ def pdf(built_book, browser):
     charts_printed = print_pdf(page, output, browser=browser)
     reader = PdfReader(str(output))
     text = "\n".join(p.extract_text() or "" for p in reader.pages)
+    # NFKC turns the typographic ligatures of the extracted text ("ﬁ") back into letters.
+    text = unicodedata.normalize("NFKC", text)
     return reader, re.sub(r"\s+", " ", text), charts_in_page, charts_printed
 
 
