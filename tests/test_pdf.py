@@ -62,7 +62,8 @@ def pdf_text(pdf: Path, right_edge: float | None = None, band: tuple | None = No
         text=True,
         check=True,
     )
-    return result.stdout
+    # NFKC turns the typographic ligatures of the extracted text ("\ufb01") back into letters.
+    return unicodedata.normalize("NFKC", result.stdout)
 
 
 def squeeze(text: str) -> str:

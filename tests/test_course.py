@@ -1,0 +1,352 @@
+"""The book as a course: one source for each chapter's times, titles that agree with the
+narrative, numbering per chapter, and the comparison chapter and source-criticism lab with
+the exercises an instructor assigns."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+import usrussia
+from tests.conftest import REPO
+
+TIMED_CHAPTERS = [
+    "overview",
+    "reset",
+    "minsk",
+    "helsinki",
+    "geneva",
+    "new_start",
+    "compare",
+    "lab_commentary",
+    "after_2022",
+]
+NEW_CHAPTERS = ["compare", "lab_commentary"]
+GUIDE = REPO / "guides" / "instructor.md"
+
+
+def chapter_source(name: str) -> str:
+    return (REPO / "chapters" / f"{name}.md").read_text(encoding="utf-8")
+
+
+def front_matter(text: str) -> dict:
+    """The YAML block between the first two `---` lines of a MyST notebook."""
+    match = re.match(r"---\n(.*?)\n---\n", text, re.S)
+    assert match, "no front matter"
+    return yaml.safe_load(match.group(1)) or {}
+
+
+def chapter_times(name: str) -> tuple[int, int]:
+    """(reading, exercise) minutes from the chapter's front matter: the one place they live."""
+    meta = front_matter(chapter_source(name)).get("usrussia", {})
+    assert {"reading_minutes", "exercise_minutes"} <= set(meta), (
+        f"{name}: times not in front matter"
+    )
+    return int(meta["reading_minutes"]), int(meta["exercise_minutes"])
+
+
+def stated_times(text: str) -> tuple[int, int]:
+    """The two numbers of minutes in a chapter's "Time and prerequisites" line."""
+    line = re.search(r"\*\*Time and prerequisites\.\*\*(.{0,200})", text, re.S)
+    assert line, "no 'Time and prerequisites' line"
+    minutes = re.findall(r"(\d+) minutes", line.group(1))
+    assert len(minutes) >= 2, f"the line states {minutes}"
+    return int(minutes[0]), int(minutes[1])
+
+
+def guide_times() -> dict[str, tuple[int, int]]:
+    """Reading and lab minutes per chapter from the Instructor guide's table."""
+    rows = re.findall(
+        r"^\| \{doc\}`\.\./chapters/(\w+)` \|[^|]*\| (\d+) min \| (\d+) min \|",
+        GUIDE.read_text(encoding="utf-8"),
+        re.M,
+    )
+    return {name: (int(reading), int(lab)) for name, reading, lab in rows}
+
+
+def note_times(text: str) -> tuple[int, int]:
+    """The first numbers of minutes on the instructor notes' Reading and Lab lines."""
+    reading = re.search(r"Reading[^:]*:\**\s*(?:about\s+)?(\d+)", text)
+    lab = re.search(r"Lab[^:]*:\**\s*(?:about\s+)?(\d+)", text)
+    assert reading and lab, "the notes' timing has no Reading or Lab line"
+    return int(reading.group(1)), int(lab.group(1))
+
+
+# --- Times and titles ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", TIMED_CHAPTERS)
+def test_chapter_text_states_the_times_of_its_front_matter(name):
+    assert stated_times(chapter_source(name)) == chapter_times(name)
+
+
+def test_instructor_guide_table_has_every_chapters_times():
+    table = guide_times()
+    expected = {name: chapter_times(name) for name in TIMED_CHAPTERS}
+    assert table == expected, f"guide {table} != front matter {expected}"
+
+
+@pytest.mark.parametrize("name", TIMED_CHAPTERS)
+def test_instructor_notes_give_the_same_times(name):
+    notes = (REPO / "instructor_notes" / f"{name}.md").read_text(encoding="utf-8")
+    assert note_times(notes) == chapter_times(name)
+
+
+def test_time_checks_can_fail():
+    text = "**Time and prerequisites.** About 75 minutes to read and 45 minutes for the exercises."
+    assert stated_times(text) == (75, 45) != (60, 45)
+    assert note_times("- **Reading (before class):** about 60 minutes\n- Lab: 40 minutes") == (
+        60,
+        40,
+    )
+
+
+def test_reset_title_spans_the_years_its_events_run_to():
+    title = re.search(r"^# The reset \((\d{4})–(\d{4})\)", chapter_source("reset"), re.M)
+    assert title, "the reset chapter's title has no year range"
+    events = usrussia.load("timeline")
+    years = events.loc[events["episode"] == "reset", "date"].dt.year
+    assert (int(title.group(1)), int(title.group(2))) == (years.min(), years.max())
+    overview = chapter_source("overview")
+    assert f"The reset ({title.group(1)}–{title.group(2)})" in overview
+    notes = (REPO / "instructor_notes" / "reset.md").read_text(encoding="utf-8")
+    assert f"The reset ({title.group(1)}–{title.group(2)})" in notes
+
+
+# --- Instructor notes refer to figures and exercises by label ------------------------------
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "instructor_notes").glob("*.md")), ids=str)
+def test_instructor_notes_refer_by_label_never_by_number(path):
+    text = path.read_text(encoding="utf-8")
+    typed = re.findall(r"\b(?:[Ff]ig(?:ure|\.)|[Ee]xercises?|[Tt]able)s? \d+(?:\.\d+)?\b", text)
+    assert not typed, f"numbers typed in: {typed}; use {{numref}}`label`"
+    chapter = REPO / "chapters" / f"{path.stem}.md"
+    if chapter.exists():
+        # Directive labels, and the figure names in code cells' mystnb metadata.
+        labels = set(re.findall(r"^:(?:label|name): (\S+)", chapter.read_text(), re.M))
+        labels |= set(re.findall(r"^\s+name: (\S+)", chapter.read_text(), re.M))
+        referred = set(re.findall(r"\{(?:numref|ref)\}`(?:[^`<]*<)?([\w-]+)>?`", text))
+        assert referred <= labels, f"labels not in the chapter: {referred - labels}"
+
+
+# --- Numbering by chapter -------------------------------------------------------------------
+
+
+def chapter_number(html: str) -> str:
+    """The section number Sphinx gave the page's title ("7." for the seventh chapter)."""
+    match = re.search(r'<h1>\s*<span class="section-number">(\d+)\.\s*</span>', html)
+    assert match, "the chapter title carries no number: is its part `numbered` in _toc.yml?"
+    return match.group(1)
+
+
+@pytest.mark.parametrize("name", ["new_start", "compare", "lab_commentary"])
+def test_figures_and_exercises_are_numbered_within_their_chapter(built_book, name):
+    html = (built_book.html / "chapters" / f"{name}.html").read_text(encoding="utf-8")
+    number = chapter_number(html)
+    figures = re.findall(r'<span class="caption-number">Fig\. ([\d.]+)', html)
+    exercises = re.findall(r"Exercise ([\d.]+)", html)
+    if name != "lab_commentary":
+        assert figures, "no numbered figures"
+        assert figures[0] == f"{number}.1", f"first figure is Fig. {figures[0]}"
+    assert f"{number}.1" in exercises, f"exercises numbered {sorted(set(exercises))}"
+    assert all(n.startswith(f"{number}.") for n in figures + exercises)
+
+
+def test_pages_outside_the_numbered_parts_have_no_numbers(built_book):
+    for page in ["guides/instructor", "glossary", "appendix/data"]:
+        html = (built_book.html / f"{page}.html").read_text(encoding="utf-8")
+        assert not re.search(r'<h1>\s*<span class="section-number">', html), page
+
+
+# --- The episodes dataset -------------------------------------------------------------------
+
+# Each value column and the source columns that state it.
+EPISODE_SOURCES = {
+    "start_date": "dates_start",
+    "end_date": "dates_end",
+    "us_leader": "leaders",
+    "russian_leader": "leaders",
+    "other_parties": "leaders",
+    "format": "leaders",
+    "agreed": "agreed",
+    "implemented": "implemented",
+    "followed": "followed",
+}
+
+
+def unsourced_values(frame) -> list[str]:
+    """Every (episode, column) whose value has no source title or no http(s) source URL,
+    and every value column that no source column covers."""
+    problems = []
+    value_columns = [
+        c for c in frame.columns if "_source_" not in c and c not in ("episode", "title")
+    ]
+    problems += [
+        f"column {c} has no source columns" for c in value_columns if c not in EPISODE_SOURCES
+    ]
+    for _, row in frame.iterrows():
+        for column, prefix in EPISODE_SOURCES.items():
+            title, url = row.get(f"{prefix}_source_title"), row.get(f"{prefix}_source_url")
+            if not isinstance(title, str) or not title.strip():
+                problems.append(f"{row['episode']}.{column}: no source title")
+            urls = url.split(" ; ") if isinstance(url, str) else [""]
+            if not all(re.match(r"https?://\S+$", u) for u in urls):
+                problems.append(f"{row['episode']}.{column}: no source URL")
+    return problems
+
+
+def test_episodes_dataset_has_one_row_per_episode_and_a_source_for_every_value():
+    episodes = usrussia.load("episodes")
+    assert sorted(episodes["episode"]) == sorted(
+        ["reset", "minsk", "helsinki", "geneva", "new_start"]
+    )
+    assert (episodes["start_date"] <= episodes["end_date"]).all()
+    assert not unsourced_values(episodes), unsourced_values(episodes)
+
+
+def test_source_check_can_fail():
+    episodes = usrussia.load("episodes")
+    broken = episodes.copy()
+    broken.loc[0, "agreed_source_url"] = "see above"
+    broken["extra_fact"] = "x"
+    problems = unsourced_values(broken)
+    assert any("agreed" in p for p in problems) and any("extra_fact" in p for p in problems)
+
+
+def test_episode_dates_agree_with_the_other_datasets():
+    episodes = usrussia.load("episodes").set_index("episode")
+    events = usrussia.load("timeline")
+    reset = events.loc[events["episode"] == "reset", "date"]
+    assert episodes.loc["reset", "start_date"] == reset.min()
+    # The end is a choice (the cancelled summit), but it must be one of the reset's events.
+    assert episodes.loc["reset", "end_date"] in set(reset)
+    assert episodes.loc["reset", "end_date"].year == reset.max().year
+    milestones = usrussia.load("new_start_milestones").set_index("milestone")["date"]
+    assert episodes.loc["new_start", "start_date"] == milestones["Treaty signed in Prague"]
+    assert episodes.loc["new_start", "end_date"] == milestones["Treaty expires"]
+    summits = usrussia.load("summits")
+    for name in ["helsinki", "geneva"]:
+        start = episodes.loc[name, "start_date"]
+        met = summits[summits["date"] == start]
+        assert len(met) == 1, f"{name}: no leaders' meeting on {start:%Y-%m-%d}"
+        assert met["us_president"].iloc[0] == episodes.loc[name, "us_leader"]
+        assert met["russian_president"].iloc[0] == episodes.loc[name, "russian_leader"]
+
+
+# --- The two new chapters -------------------------------------------------------------------
+
+CODE_CELL = re.compile(r"```\{code-cell\} ipython3\n(.*?)\n```", re.S)
+
+
+@pytest.mark.parametrize("name", NEW_CHAPTERS)
+def test_new_chapter_has_four_exercises_each_with_a_solution_that_runs_code(name):
+    text = chapter_source(name)
+    exercises = re.findall(r"```\{exercise\}\n:label: (\S+)", text)
+    assert len(exercises) >= 4, f"{len(exercises)} exercises"
+    for label in exercises:
+        body = re.search(
+            rf"````\{{solution-start\}} {re.escape(label)}\n(.*?)````\{{solution-end\}}", text, re.S
+        )
+        assert body, f"{label}: no solution"
+        assert CODE_CELL.search(body.group(1)), f"{label}: the solution has no code cell"
+    for heading in ("## Perspectives", "## Key takeaways", "## Exercises", "Learning objectives"):
+        assert heading in text, f"missing {heading}"
+    assert "{include} ../instructor_notes/" + name + ".md" in text
+
+
+@pytest.mark.parametrize("name", NEW_CHAPTERS)
+def test_new_chapter_code_and_solutions_run_top_to_bottom(name, tmp_path):
+    """Every code cell of the chapter, solutions included, in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    cells = [
+        "\n".join(line for line in cell.splitlines() if not line.startswith(":tags:"))
+        for cell in CODE_CELL.findall(chapter_source(name))
+    ]
+    script = tmp_path / f"{name}.py"
+    script.write_text("\n\n".join(cells), encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, str(script)], cwd=REPO, capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+
+
+def test_lab_states_each_commentarys_test_result_from_the_data():
+    text = chapter_source("lab_commentary")
+    for glued in (
+        "lab_blog_verdict",
+        "lab_blog_circular",
+        "lab_weitz_verdict",
+        "lab_valdai_verdict",
+    ):
+        assert "{glue:text}`" + glued + "`" in text, f"{glued} is not stated in the text"
+
+
+def test_instructor_guide_lists_data_skills_for_every_chapter():
+    guide = GUIDE.read_text(encoding="utf-8")
+    skills = guide.split("## Data skills by chapter")[1].split("\n## ")[0]
+    for name in TIMED_CHAPTERS:
+        assert f"{{doc}}`../chapters/{name}`" in skills, f"{name} missing from the skills table"
+    assert "{doc}`primer`" in skills
+
+
+# --- Charts draw every mark -------------------------------------------------------------------
+
+SPEC = re.compile(r'<script type="application/json"[^>]*>(\{"\$schema".*?)</script>', re.S)
+
+
+def undrawn_colour_values(spec: dict) -> list[str]:
+    """Values of a colour field that its explicit scale domain leaves out: Vega gives such
+    marks no colour, so they vanish from the chart without an error."""
+    import json
+
+    datasets = spec.get("datasets", {})
+    problems = []
+
+    def walk(node: dict, data_name: str | None) -> None:
+        data_name = (node.get("data") or {}).get("name", data_name)
+        colour = (node.get("encoding") or {}).get("color") or {}
+        domain = (colour.get("scale") or {}).get("domain")
+        if isinstance(domain, list) and colour.get("field") and data_name in datasets:
+            values = {row.get(colour["field"]) for row in datasets[data_name]}
+            missing = values - set(domain)
+            if missing:
+                problems.append(f"{colour['field']}: {sorted(map(str, missing))} not in {domain}")
+        for child in node.get("layer", []) + node.get("hconcat", []) + node.get("vconcat", []):
+            walk(child, data_name)
+
+    walk(json.loads(json.dumps(spec)), None)
+    return problems
+
+
+def test_colour_check_can_fail():
+    spec = {
+        "datasets": {"d": [{"episode": "reset"}]},
+        "data": {"name": "d"},
+        "encoding": {"color": {"field": "episode", "scale": {"domain": ["The reset"]}}},
+    }
+    assert undrawn_colour_values(spec)
+
+
+def test_every_coloured_mark_in_the_book_is_drawn(built_book):
+    import json
+
+    pages = sorted(built_book.html.glob("**/*.html"))
+    specs = {
+        page.relative_to(built_book.html).as_posix(): [
+            json.loads(s) for s in SPEC.findall(page.read_text(encoding="utf-8"))
+        ]
+        for page in pages
+    }
+    assert specs.get("chapters/compare.html"), "no chart specs found on the comparison chapter"
+    problems = [
+        f"{page}: {problem}"
+        for page, page_specs in specs.items()
+        for spec in page_specs
+        for problem in undrawn_colour_values(spec)
+    ]
+    assert not problems, problems
