@@ -248,12 +248,16 @@ def test_rows_and_sources_cite_no_forbidden_host(name):
     frame = usrussia.load(name)
     key = frame.columns[0]
     bad = []
+    # A row's source is in `source_url`, or in one `<field>_source_url` column per field
+    # (episodes), each holding one URL or several separated by ";".
+    url_columns = [c for c in frame.columns if c.endswith("source_url")]
+    assert url_columns, f"{name} has no source_url column"
     for _, row in frame.iterrows():
         first = row[key]
         first = f"{first:%Y-%m-%d}" if hasattr(first, "strftime") else str(first)
         known = (name, first) in KNOWN_UNRESOLVED
-        if sources.forbidden_kind(row["source_url"]) and not known:
-            bad.append(f"{first}: {row['source_url']}")
+        urls = [u.strip() for c in url_columns if pd.notna(row[c]) for u in str(row[c]).split(";")]
+        bad += [f"{first}: {url}" for url in urls if sources.forbidden_kind(url) and not known]
     bad += [
         f"datapackage source: {s['path']}"
         for s in usrussia.resource(name)["sources"]

@@ -64,14 +64,23 @@ citation to an entry of references.bib; every number the data hold is computed i
 and glued, never typed. See AUTHORING.md.)
 
 ```{{code-cell}} ipython3
-:tags: [remove-cell]
+---
+tags: [hide-input]
+mystnb:
+  figure:
+    name: {name}-fig-timeline
+    caption: |
+      (The caption: what the reader should see in the chart.)
+---
 # The starter chart: the book's timeline in a window of years. Change the years, the
-# title (the chart's finding) and the description (what a screen reader hears).
+# title (the chart's finding) and the description (what a screen reader hears). A figure
+# cell shows exactly one output, the chart; numbers for the prose are glued here or, once
+# there are several, computed in a function of usrussia.facts (see AUTHORING.md).
 first_year, last_year = 2009, 2013
 events = usrussia.load("timeline")
 window = events[events["date"].dt.year.between(first_year, last_year)]
 glue("{name}_window_events", f"{{len(window)}}", display=False)
-starter_chart = usrussia.charts.timeline(
+usrussia.charts.timeline(
     window,
     title=f"{{len(window)}} dated events of {{first_year}}–{{last_year}} in the book's timeline",
     description=(
@@ -80,15 +89,9 @@ starter_chart = usrussia.charts.timeline(
     ),
     datasets=["timeline"],
 )
-glue("{name}_fig_timeline", starter_chart, display=False)
 ```
 
-```{{glue:figure}} {name}_fig_timeline
-:name: {name}-fig-timeline
-
-(The caption: what the reader should see in the chart.) The window holds
-{{glue:text}}`{name}_window_events` events.
-```
+The window of {{numref}}`{name}-fig-timeline` holds {{glue:text}}`{name}_window_events` events.
 
 ## Perspectives
 
@@ -141,6 +144,15 @@ later["category"].value_counts()
 ## Further reading
 
 (Three to six annotated items, each cited.)
+
+## References
+
+```{{source-mix}}
+```
+
+```{{bibliography}}
+:filter: docname in docnames
+```
 """
 
 
