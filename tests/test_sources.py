@@ -32,7 +32,6 @@ AWAITING_REMOVAL = {
     "after_2022-reuters2025putinreaction",
     "after_2022-stripes2025testing",
     "airforcemag2011startcounting",
-    "airforcemag2015snapshot",
     "atomic1994trilateral",
     "congmonitor2012magnitsky",
     "digitaljournal2013gallupcountries",
@@ -52,10 +51,7 @@ AWAITING_REMOVAL = {
     "helsinki-rab2018summit",
     "helsinki-whtranscript2018",
     "historyplace1993start2",
-    "hotair2014gallupviewsrussia",
-    "hotair2018americansdislikerussia",
     "insurereinsure2014eo13661",
-    "lapost2023release",
     "lidtime2016hangzhou",
     "minsk-nauert2018anniversary",
     "minsk-power2015explanation",
@@ -83,11 +79,9 @@ AWAITING_REMOVAL = {
     "state2020newstartdec",
     "state2022ssd",
     "statecable1991recognition",
-    "telugubullet2021mfa",
     "todaychina2021gallup",
     "turbofac2022eo14071",
     "urdupoint2023gallupnewlow",
-    "vlex2016eo13757russia",
     "wh2001genoa",
     "wh2009moscowsummit",
 }
@@ -413,15 +407,7 @@ def test_a_reproduction_says_who_carried_it_and_whose_text_it_is():
 
 # Pairs of keys for one source, cited from different chapters; merging them means changing
 # citations in chapter prose (the lead's). This list may only shrink.
-KNOWN_DUPLICATES = {
-    frozenset({"upi2011effect", "upi2011ratification"}),
-    frozenset({"state2011instruments", "state2011exchange"}),
-    frozenset({"ofac2014ukraineregs", "fr2014ofac"}),
-    frozenset({"crs2017if10694caatsa", "crs2017caatsa"}),
-    frozenset({"after_2022-state2023blinken", "new_start-state2023blinken"}),
-    frozenset({"geneva-ktvb2022statement", "minsk-biden2022statement"}),
-    frozenset({"geneva-thehindu2022putin", "overview-hindu2022putin"}),
-}
+KNOWN_DUPLICATES: set[frozenset[str]] = set()
 
 
 def _same_source(url: str) -> str:
