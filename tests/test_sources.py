@@ -25,7 +25,6 @@ ENTRIES = sources.entries()
 # newspaper of record was found for them: the lead is removing the claims they support.
 # This list may only shrink (test_forbidden_hosts_only_those_awaiting_removal).
 AWAITING_REMOVAL = {
-    "afp2012nunnlugar",
     "afp2021drafts",
     "after_2022-ap2024exchange",
     "after_2022-dw2023putin",
@@ -62,12 +61,6 @@ AWAITING_REMOVAL = {
     "owiki2017ica",
     "pledgetimes2021blinken",
     "pledgetimes2021plans",
-    "reset-kremlin2009pressstatements",
-    "reset-lux2009london",
-    "reset-state2011thousandth",
-    "reset-un2010res1929",
-    "reset-wh2010resetfactsheet",
-    "reset-whfactsheet2009bpc",
     "rusreality2016levadausa",
     "rusreality2017levadausa",
     "state2020newstartdec",
