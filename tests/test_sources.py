@@ -26,13 +26,8 @@ ENTRIES = sources.entries()
 # This list may only shrink (test_forbidden_hosts_only_those_awaiting_removal).
 AWAITING_REMOVAL = {
     "afp2021drafts",
-    "after_2022-ap2024exchange",
-    "after_2022-dw2023putin",
-    "after_2022-reuters2025putinreaction",
-    "after_2022-stripes2025testing",
     "airforcemag2011startcounting",
     "atomic1994trilateral",
-    "congmonitor2012magnitsky",
     "digitaljournal2013gallupcountries",
     "geneva-iheart2021list",
     "geneva-independent2021nohostility",
