@@ -25,17 +25,9 @@ ENTRIES = sources.entries()
 # newspaper of record was found for them: the lead is removing the claims they support.
 # This list may only shrink (test_forbidden_hosts_only_those_awaiting_removal).
 AWAITING_REMOVAL = {
-    "afp2021drafts",
     "airforcemag2011startcounting",
     "atomic1994trilateral",
     "digitaljournal2013gallupcountries",
-    "geneva-iheart2021list",
-    "geneva-independent2021nohostility",
-    "geneva-pledgetimes2021ambassadors",
-    "geneva-putinpresser2021",
-    "geneva-reuters2021sullivanreturn",
-    "geneva-state2021ssd1",
-    "geneva-wh2021julycall",
     "helsinki-kremlin2018transcript",
     "helsinki-whtranscript2018",
     "historyplace1993start2",
@@ -54,7 +46,6 @@ AWAITING_REMOVAL = {
     "rusreality2016levadausa",
     "rusreality2017levadausa",
     "state2020newstartdec",
-    "state2022ssd",
     "statecable1991recognition",
     "todaychina2021gallup",
     "urdupoint2023gallupnewlow",
