@@ -25,7 +25,6 @@ ENTRIES = sources.entries()
 # newspaper of record was found for them: the lead is removing the claims they support.
 # This list may only shrink (test_forbidden_hosts_only_those_awaiting_removal).
 AWAITING_REMOVAL = {
-    "airforcemag2011startcounting",
     "atomic1994trilateral",
     "digitaljournal2013gallupcountries",
     "helsinki-kremlin2018transcript",
@@ -35,10 +34,6 @@ AWAITING_REMOVAL = {
     "minsk-nauert2018anniversary",
     "minsk-power2015explanation",
     "moscowtimes2025levadausa",
-    "new_start-cnn2021extension",
-    "new_start-sputnik2021blinken",
-    "new_start-state2012basics",
-    "new_start-xinhua2021",
     "newsweek2025levadaenemy",
     "owiki2017ica",
     "pledgetimes2021blinken",
