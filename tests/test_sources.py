@@ -25,11 +25,9 @@ ENTRIES = sources.entries()
 # newspaper of record was found for them: the lead is removing the claims they support.
 # This list may only shrink (test_forbidden_hosts_only_those_awaiting_removal).
 AWAITING_REMOVAL = {
-    "atomic1994trilateral",
     "digitaljournal2013gallupcountries",
     "helsinki-kremlin2018transcript",
     "helsinki-whtranscript2018",
-    "historyplace1993start2",
     "lidtime2016hangzhou",
     "minsk-nauert2018anniversary",
     "minsk-power2015explanation",
@@ -41,7 +39,6 @@ AWAITING_REMOVAL = {
     "rusreality2016levadausa",
     "rusreality2017levadausa",
     "state2020newstartdec",
-    "statecable1991recognition",
     "todaychina2021gallup",
     "urdupoint2023gallupnewlow",
     "wh2001genoa",
