@@ -30,7 +30,6 @@ AWAITING_REMOVAL = {
     "helsinki-whtranscript2018",
     "lidtime2016hangzhou",
     "minsk-nauert2018anniversary",
-    "minsk-power2015explanation",
     "moscowtimes2025levadausa",
     "newsweek2025levadaenemy",
     "owiki2017ica",
