@@ -27,7 +27,6 @@ ENTRIES = sources.entries()
 AWAITING_REMOVAL = {
     "digitaljournal2013gallupcountries",
     "helsinki-kremlin2018transcript",
-    "helsinki-whtranscript2018",
     "lidtime2016hangzhou",
     "minsk-nauert2018anniversary",
     "moscowtimes2025levadausa",
