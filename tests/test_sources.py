@@ -26,7 +26,6 @@ ENTRIES = sources.entries()
 # This list may only shrink (test_forbidden_hosts_only_those_awaiting_removal).
 AWAITING_REMOVAL = {
     "digitaljournal2013gallupcountries",
-    "helsinki-kremlin2018transcript",
     "lidtime2016hangzhou",
     "minsk-nauert2018anniversary",
     "moscowtimes2025levadausa",
