@@ -127,6 +127,7 @@ STATE_FUNDED_HOSTS: dict[str, str] = {
     "dw.com": "state-media-de",
     # New Zealand
     "rnz.co.nz": "state-media-nz",
+    "radionz.co.nz": "state-media-nz",
 }
 
 #: State-funded outlets by name, for entries that carry their text on another host
