@@ -31,8 +31,6 @@ AWAITING_REMOVAL = {
     "minsk-uaposition2015poroshenko",
     "newsweek2025levadaenemy",
     "uapos2015unscr2202",
-    "unpo2008recognition",
-    "wh2009moscowsummit",
 }
 
 
