@@ -19,6 +19,8 @@
   const NEAR_VIEWPORT = "400px 0px";
   const TEXT_CONTRAST = 4.5;
   const GRAPHIC_CONTRAST = 3;
+  // Below this width, legends list their entries one under another instead of in a row.
+  const NARROW = 500;
 
   // --- The Vega runtime, loaded once -----------------------------------------------------
   let runtime = null;
@@ -206,6 +208,38 @@
     spec.title.frame = "bounds";
   }
 
+  function stackLegendEntries(spec) {
+    for (const legend of spec.legends || []) {
+      if (!legend.orient || legend.orient === "bottom" || legend.orient === "top") {
+        legend.direction = "vertical";
+        delete legend.columns;
+      }
+    }
+  }
+
+  // How far the chart's visible text reaches past its left and right edges, in px.
+  function overflow(svg) {
+    const box = svg.getBoundingClientRect();
+    let left = 0;
+    let right = 0;
+    for (const text of svg.querySelectorAll("text")) {
+      if (!text.textContent.trim() || getComputedStyle(text).opacity === "0") continue;
+      const t = text.getBoundingClientRect();
+      if (!t.width) continue;
+      left = Math.max(left, box.left - t.left);
+      right = Math.max(right, t.right - box.right);
+    }
+    return { left: Math.ceil(left), right: Math.ceil(right) };
+  }
+
+  function limitLegends(spec, width) {
+    for (const legend of spec.legends || []) {
+      // Long entries are shortened (with "…") to the width rather than cut off.
+      const room = width - 60;
+      legend.labelLimit = legend.labelLimit ? Math.min(legend.labelLimit, room) : room;
+    }
+  }
+
   // A chart drawn as one view (or a layer) fits any box; its width and height come from
   // signals only when Vega-Lite sized it by a band step, which cannot be fitted.
   function fits(spec) {
@@ -303,9 +337,11 @@
     const fitted = fits(spec) && width > 0 && height > 0;
     if (fitted) {
       fitHeadline(spec, width);
+      limitLegends(spec, width);
+      if (width < NARROW) stackLegendEntries(spec);
+      // Fit the width exactly; the height is found below, so that no text is cut.
       spec.width = width;
-      spec.height = height;
-      spec.autosize = { type: "fit", contains: "padding" };
+      spec.autosize = { type: "fit-x", contains: "padding" };
     }
     let live = view.querySelector(".usrussia-chart-live");
     if (!live) {
@@ -319,8 +355,26 @@
     chart.tooltip(showTooltip);
     await chart.initialize(live).runAsync();
     const svg = live.querySelector("svg");
-    if (svg && !fitted) {
-      // Charts that cannot be fitted are scaled, whole, into the picture's box.
+    if (fitted) {
+      // Text that reaches past the edges (a label at the plot's end, an annotation)
+      // moves the plot in by as much.
+      for (let pass = 0; pass < 2; pass++) {
+        const over = overflow(svg);
+        if (over.left < 1 && over.right < 1) break;
+        const pad = chart.padding();
+        chart.padding({ ...pad, left: pad.left + over.left, right: pad.right + over.right });
+        await chart.runAsync();
+      }
+      // The plot takes whatever height the headline, axes and legend leave in the box.
+      for (let pass = 0; pass < 3; pass++) {
+        const total = Number(svg.getAttribute("height"));
+        if (Math.abs(total - height) < 1) break;
+        chart.height(Math.max(60, chart.height() + height - total));
+        await chart.runAsync();
+      }
+    }
+    if (svg && Number(svg.getAttribute("height")) > height + 1) {
+      // Still too tall (or a chart that cannot be fitted): scale it, whole, into the box.
       svg.style.width = "100%";
       svg.style.height = "100%";
     }

@@ -57,8 +57,10 @@ CHAR_EM = {"title": 0.62, "subtitle": 0.58}
 TEXT_CONTRAST = 4.5
 GRAPHIC_CONTRAST = 3.0
 LIGHT_BACKGROUND = "#ffffff"
+# Below this width (px), legends stack their entries (charts.js uses the same).
+NARROW = 500
 # Bump when the preparation changes: cached charts are then prepared again.
-PREPARATION_VERSION = "3"
+PREPARATION_VERSION = "5"
 
 
 def in_book_build() -> bool:
@@ -261,6 +263,20 @@ def _sized_for(spec: dict, width: int) -> dict:
     return sized
 
 
+def fit_legends(vega: dict, width: int) -> dict:
+    """Legend labels shortened (with "…") to the chart's width, and, below ``NARROW``,
+    legends below or above the plot listing their entries in a column instead of a row
+    that would run off the chart. In place; returns ``vega``. (charts.js does the same.)"""
+    room = width - 60
+    for legend in vega.get("legends") or []:
+        limit = legend.get("labelLimit")
+        legend["labelLimit"] = min(limit, room) if limit else room
+        if width < NARROW and legend.get("orient", "bottom") in ("bottom", "top"):
+            legend["direction"] = "vertical"
+            legend.pop("columns", None)
+    return vega
+
+
 def _is_single_view(spec: dict) -> bool:
     """One view or a layer: the charts that can be sized to fit a width."""
     return not any(k in spec for k in ("hconcat", "vconcat", "concat", "facet", "repeat"))
@@ -285,6 +301,7 @@ def prepare_chart(spec: dict) -> dict:
     for width, media in STATIC_VARIANTS:
         vega = vl_convert.vegalite_to_vega(_sized_for(spec, width), vl_version=VEGA_LITE_VERSION)
         make_marks_readable(vega, LIGHT_BACKGROUND)
+        fit_legends(vega, width)
         svg = vl_convert.vega_to_svg(vega)
         svg_width, svg_height = _svg_size(svg)
         statics.append({"width": svg_width, "height": svg_height, "media": media, "svg": svg})
