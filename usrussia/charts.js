@@ -232,10 +232,30 @@
     return { left: Math.ceil(left), right: Math.ceil(right) };
   }
 
+  // Annotations (text marks the chart sets, not axes or legends) one size smaller, for
+  // a text that is still too long for a narrow plot after the plot moved in.
+  const TEXT_SCALE = "usrussia_text_scale";
+  function scalableAnnotations(spec) {
+    const base = ((spec.config || {}).text || {}).fontSize || 11;
+    spec.signals = [...(spec.signals || []), { name: TEXT_SCALE, value: 1 }];
+    for (const mark of walkMarks(spec.marks)) {
+      if (mark.type !== "text") continue;
+      const update = ((mark.encode = mark.encode || {}).update = mark.encode.update || {});
+      const given = update.fontSize || (mark.encode.enter || {}).fontSize;
+      const size = given && typeof given.value === "number" ? given.value : base;
+      if (given && given.value === undefined) continue; // a size from data: leave it
+      update.fontSize = { signal: `${TEXT_SCALE} * ${size}` };
+    }
+  }
+
+  function shrinkAnnotations(spec, chart) {
+    chart.signal(TEXT_SCALE, 0.75);
+  }
+
   function limitLegends(spec, width) {
     for (const legend of spec.legends || []) {
       // Long entries are shortened (with "…") to the width rather than cut off.
-      const room = width - 60;
+      const room = width - 130;
       legend.labelLimit = legend.labelLimit ? Math.min(legend.labelLimit, room) : room;
     }
   }
@@ -338,6 +358,7 @@
     if (fitted) {
       fitHeadline(spec, width);
       limitLegends(spec, width);
+      scalableAnnotations(spec);
       if (width < NARROW) stackLegendEntries(spec);
       // Fit the width exactly; the height is found below, so that no text is cut.
       spec.width = width;
@@ -358,11 +379,30 @@
     if (fitted) {
       // Text that reaches past the edges (a label at the plot's end, an annotation)
       // moves the plot in by as much.
-      for (let pass = 0; pass < 2; pass++) {
+      const original = chart.padding();
+      let before = Infinity;
+      for (let pass = 0; pass < 5; pass++) {
         const over = overflow(svg);
-        if (over.left < 1 && over.right < 1) break;
+        const total = over.left + over.right;
+        if (total < 1) break;
+        if (total >= before) {
+          // Moving the plot in does not help (the text is pinned to the plot): keep the
+          // plot and set the chart's own annotations smaller instead.
+          chart.padding(original);
+          shrinkAnnotations(spec, chart);
+          await chart.runAsync();
+          break;
+        }
+        before = total;
+        const step = (edge) => (edge < 1 ? 0 : Math.ceil(edge * 1.5) + 2);
         const pad = chart.padding();
-        chart.padding({ ...pad, left: pad.left + over.left, right: pad.right + over.right });
+        chart.padding({ ...pad, left: pad.left + step(over.left), right: pad.right + step(over.right) });
+        await chart.runAsync();
+      }
+      const left = overflow(svg);
+      if (left.left + left.right >= 1) {
+        chart.padding(original);
+        shrinkAnnotations(spec, chart);
         await chart.runAsync();
       }
       // The plot takes whatever height the headline, axes and legend leave in the box.

@@ -267,7 +267,7 @@ def fit_legends(vega: dict, width: int) -> dict:
     """Legend labels shortened (with "…") to the chart's width, and, below ``NARROW``,
     legends below or above the plot listing their entries in a column instead of a row
     that would run off the chart. In place; returns ``vega``. (charts.js does the same.)"""
-    room = width - 60
+    room = width - 130
     for legend in vega.get("legends") or []:
         limit = legend.get("labelLimit")
         legend["labelLimit"] = min(limit, room) if limit else room
