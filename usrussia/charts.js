@@ -340,6 +340,38 @@
     return menu;
   }
 
+  // The plot takes whatever height the headline, axes and legend leave in the box, and
+  // text that reaches past the edges (a label at the plot's end, an annotation) moves the
+  // plot in, or, when that cannot help (text pinned to the plot), is set smaller.
+  async function fitBox(chart, svg, height, spec) {
+    let before = Infinity;
+    let shrunk = false;
+    for (let round = 0; round < 4; round++) {
+      for (let pass = 0; pass < 3; pass++) {
+        const total = Number(svg.getAttribute("height"));
+        if (Math.abs(total - height) < 1) break;
+        chart.height(Math.max(60, chart.height() + height - total));
+        await chart.runAsync();
+      }
+      const over = overflow(svg);
+      const reach = over.left + over.right;
+      if (reach < 1) return;
+      if (reach < before && round < 2) {
+        const step = (edge) => (edge < 1 ? 0 : Math.ceil(edge * 1.5) + 2);
+        const pad = chart.padding();
+        chart.padding({ ...pad, left: pad.left + step(over.left), right: pad.right + step(over.right) });
+      } else if (!shrunk) {
+        shrinkAnnotations(spec, chart);
+        shrunk = true;
+      } else {
+        return;
+      }
+      before = reach;
+      // Padding changed: let autosize fit the plot to the width again.
+      await chart.resize().runAsync();
+    }
+  }
+
   // --- Drawing --------------------------------------------------------------------------
   async function draw(figure) {
     const specNode = figure.querySelector('script[type="application/json"]');
@@ -379,39 +411,7 @@
     if (fitted) {
       // Text that reaches past the edges (a label at the plot's end, an annotation)
       // moves the plot in by as much.
-      const original = chart.padding();
-      let before = Infinity;
-      for (let pass = 0; pass < 5; pass++) {
-        const over = overflow(svg);
-        const total = over.left + over.right;
-        if (total < 1) break;
-        if (total >= before) {
-          // Moving the plot in does not help (the text is pinned to the plot): keep the
-          // plot and set the chart's own annotations smaller instead.
-          chart.padding(original);
-          shrinkAnnotations(spec, chart);
-          await chart.runAsync();
-          break;
-        }
-        before = total;
-        const step = (edge) => (edge < 1 ? 0 : Math.ceil(edge * 1.5) + 2);
-        const pad = chart.padding();
-        chart.padding({ ...pad, left: pad.left + step(over.left), right: pad.right + step(over.right) });
-        await chart.runAsync();
-      }
-      const left = overflow(svg);
-      if (left.left + left.right >= 1) {
-        chart.padding(original);
-        shrinkAnnotations(spec, chart);
-        await chart.runAsync();
-      }
-      // The plot takes whatever height the headline, axes and legend leave in the box.
-      for (let pass = 0; pass < 3; pass++) {
-        const total = Number(svg.getAttribute("height"));
-        if (Math.abs(total - height) < 1) break;
-        chart.height(Math.max(60, chart.height() + height - total));
-        await chart.runAsync();
-      }
+      await fitBox(chart, svg, height, spec);
     }
     if (svg && Number(svg.getAttribute("height")) > height + 1) {
       // Still too tall (or a chart that cannot be fitted): scale it, whole, into the box.
