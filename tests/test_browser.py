@@ -186,6 +186,8 @@ CONTRAST_PROBLEMS = """() => {
       for (let g = text.parentElement; g && g.tagName !== 'svg'; g = g.parentElement) {
         a *= Number(getComputedStyle(g).opacity);
       }
+      // Labels Vega hides because they would overlap (opacity 0) are not shown at all.
+      if (a === 0) return;
       const seen = c.map((v, k) => v * a + bg[k] * (1 - a));
       const [x, y] = [lum(seen), lum(bg)].sort((p, q) => q - p);
       const ratio = (x + 0.05) / (y + 0.05);
@@ -276,10 +278,18 @@ def test_without_javascript_every_chart_is_an_image_with_its_description(
     assert not problems, "\n".join(problems[:20])
 
 
+# Shifts of the page's content (the article). The theme's sidebars move on their own
+# (the "On this page" list unfolds the section being read), which is not the charts' doing.
 SHIFTS = """() => {
   window.usrussiaShifts = [];
+  const inArticle = (node) => {
+    const element = node && (node.nodeType === 1 ? node : node.parentElement);
+    return !!(element && element.closest('.bd-article'));
+  };
   new PerformanceObserver(list => list.getEntries().forEach(e => {
-    if (!e.hadRecentInput) window.usrussiaShifts.push(e.value);
+    if (!e.hadRecentInput && e.sources.some(s => inArticle(s.node))) {
+      window.usrussiaShifts.push(e.value);
+    }
   })).observe({type: 'layout-shift', buffered: true});
 }"""
 

@@ -195,7 +195,8 @@ def page_summary(doctree, fallback: str) -> str:
 
 def add_meta_description(app, pagename, templatename, context, doctree) -> None:
     """``html-page-context``: a ``<meta name="description">`` on every page."""
-    fallback = f"{context.get('title') or pagename} — {app.config.project}"
+    book = context.get("docstitle") or app.config.html_title or app.config.project
+    fallback = f"{context.get('title') or pagename}, in {book}"
     summary = page_summary(doctree, fallback) if doctree is not None else fallback
     tag = f'<meta name="description" content="{html.escape(summary, quote=True)}" />\n'
     context["metatags"] = context.get("metatags", "") + tag
