@@ -254,6 +254,8 @@ def test_without_javascript_every_chart_is_an_image_with_its_description(
             images = page.evaluate(
                 """async () => {
                   const images = [...document.querySelectorAll('figure.usrussia-chart img')];
+                  // Static drawings load lazily, as they near the viewport: load them all.
+                  images.forEach(i => { i.loading = 'eager'; });
                   await Promise.all(images.map(i => i.decode().catch(() => null)));
                   return images.map(i => {
                     const box = i.getBoundingClientRect();

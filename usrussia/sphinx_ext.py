@@ -89,7 +89,7 @@ def visit_chart_picture(self, node) -> None:
     parts.append(
         f'<img src="{html.escape(uri)}" alt="{html.escape(image["alt"], quote=True)}"'
         f' class="usrussia-chart-static" width="{image["width"]}" height="{image["height"]}"'
-        ' decoding="async">'
+        ' loading="lazy" decoding="async">'
     )
     parts.append("</picture>")
     self.body.append("".join(parts))
