@@ -176,9 +176,13 @@ class PageVisit:
             self.errors.append(message.text)
 
     def wait_for_charts(self) -> int:
-        """Wait until every chart figure has drawn; return how many there are."""
+        """Wait until every chart figure has drawn; return how many there are.
+
+        Charts draw as they near the viewport; ``usrussiaCharts.drawAll`` (charts.js)
+        draws the others too, as a reader scrolling through the page would."""
         count = self.page.locator("figure.usrussia-chart").count()
         if count:
+            self.page.evaluate("() => window.usrussiaCharts && window.usrussiaCharts.drawAll()")
             self.page.wait_for_function(
                 "() => [...document.querySelectorAll('figure.usrussia-chart')]"
                 ".every(f => f.dataset.rendered)",

@@ -6,6 +6,7 @@ aborted and counted, so a page that needs the internet fails here as it would of
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,281 @@ def test_charts_redraw_in_dark_mode(browser, site, built_book):
         assert not visit.errors, visit.errors
     finally:
         visit.close()
+
+
+# --- Charts that fit, in both colour modes, drawn without moving the page -------------------
+
+WIDTHS = [390, 768, 1280, 1920]
+
+FIT_PROBLEMS = """() => {
+  const problems = [];
+  const html = document.documentElement;
+  if (html.scrollWidth > html.clientWidth + 1) {
+    problems.push(`the page scrolls sideways: ${html.scrollWidth} > ${html.clientWidth}`);
+  }
+  document.querySelectorAll('figure.usrussia-chart').forEach((figure, i) => {
+    const name = `chart ${i + 1}`;
+    // A chart inside a folded solution is not on screen; it is drawn when unfolded.
+    if (!figure.getClientRects().length) return;
+    const column = figure.parentElement.getBoundingClientRect();
+    const svg = figure.querySelector('.usrussia-chart-live svg');
+    if (!svg) { problems.push(`${name}: not drawn`); return; }
+    const box = svg.getBoundingClientRect();
+    if (box.width < 200) problems.push(`${name}: only ${box.width}px wide`);
+    if (box.right > column.right + 1 || box.left < column.left - 1) {
+      const sizes = `${Math.round(box.width)}px wide in a ${Math.round(column.width)}px column`;
+      problems.push(`${name}: ${sizes}`);
+    }
+    // Every text (headline, source note, axes, legend, labels) inside the chart's box.
+    svg.querySelectorAll('text').forEach(text => {
+      const t = text.getBoundingClientRect();
+      // Labels that Vega hides because they would overlap have opacity 0.
+      if (!t.width || !text.textContent.trim() || getComputedStyle(text).opacity === '0') return;
+      const outside = t.left < box.left - 1 || t.right > box.right + 1 ||
+                      t.top < box.top - 1 || t.bottom > box.bottom + 1;
+      if (outside) {
+        problems.push(`${name}: text cut off: "${text.textContent.slice(0, 60)}"`);
+      }
+    });
+  });
+  return problems;
+}"""
+
+
+@pytest.fixture(scope="module")
+def chart_pages(built_book):
+    pages = [
+        p
+        for p in PAGES
+        if "usrussia-chart" in (built_book.html / f"{p}.html").read_text(encoding="utf-8")
+    ]
+    assert pages, "no page has a chart"
+    return pages
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_charts_fit_their_column_and_nothing_scrolls_sideways(browser, site, width):
+    """At a phone's, a tablet's, a laptop's and a large screen's width, on every page: no
+    chart wider than its column, no chart text cut off, no sideways scroll of the page."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    problems = []
+    try:
+        for page_name in PAGES:
+            page.goto(f"{site}/{page_name}.html", wait_until="load")
+            page.evaluate("() => window.usrussiaCharts && window.usrussiaCharts.drawAll()")
+            found = page.evaluate(FIT_PROBLEMS)
+            problems += [f"{page_name} at {width}px: {p}" for p in found]
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems[:30])
+
+
+CONTRAST_PROBLEMS = """() => {
+  const canvas = document.createElement('canvas').getContext('2d');
+  const rgb = (color) => {
+    const m = color.match(/[\\d.]+/g).map(Number);
+    return {c: m.slice(0, 3).map(v => v / 255), a: m.length > 3 ? m[3] : 1};
+  };
+  const lum = (c) => {
+    const [r, g, b] = c.map(v => v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const background = (node) => {
+    for (; node && node.nodeType === 1; node = node.parentElement) {
+      const {c, a} = rgb(getComputedStyle(node).backgroundColor);
+      if (a >= 0.5) return c;
+    }
+    return [1, 1, 1];
+  };
+  const problems = [];
+  let checked = 0;
+  document.querySelectorAll('figure.usrussia-chart').forEach((figure, i) => {
+    const bg = background(figure);
+    figure.querySelectorAll('.usrussia-chart-live svg text').forEach(text => {
+      if (!text.textContent.trim()) return;
+      const style = getComputedStyle(text);
+      if (style.visibility === 'hidden' || style.display === 'none') return;
+      let {c, a} = rgb(style.fill);
+      a *= Number(style.fillOpacity) * Number(style.opacity);
+      for (let g = text.parentElement; g && g.tagName !== 'svg'; g = g.parentElement) {
+        a *= Number(getComputedStyle(g).opacity);
+      }
+      // Labels Vega hides because they would overlap (opacity 0) are not shown at all.
+      if (a === 0) return;
+      const seen = c.map((v, k) => v * a + bg[k] * (1 - a));
+      const [x, y] = [lum(seen), lum(bg)].sort((p, q) => q - p);
+      const ratio = (x + 0.05) / (y + 0.05);
+      checked += 1;
+      if (ratio < 4.5) {
+        problems.push(`chart ${i + 1}: "${text.textContent.slice(0, 50)}" ${ratio.toFixed(2)}:1`);
+      }
+    });
+  });
+  return {problems, checked};
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_chart_text_has_enough_contrast(browser, site, chart_pages, scheme):
+    """WCAG 1.4.3 (4.5:1) for every text in every chart, in light and in dark mode: axe
+    does not look inside SVG."""
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems, checked = [], 0
+    try:
+        for page_name in chart_pages:
+            page.goto(f"{site}/{page_name}.html", wait_until="load")
+            assert page.evaluate("() => document.documentElement.dataset.theme") == scheme
+            page.evaluate("() => window.usrussiaCharts.drawAll()")
+            result = page.evaluate(CONTRAST_PROBLEMS)
+            checked += result["checked"]
+            problems += [f"{page_name} ({scheme}): {p}" for p in result["problems"]]
+    finally:
+        context.close()
+    assert checked > 100, f"only {checked} chart texts were checked"
+    assert not problems, "\n".join(problems[:30])
+
+
+def test_glued_numbers_have_the_weight_of_their_sentence(browser, site, chart_pages):
+    context = browser.new_context()
+    page = context.new_page()
+    mismatched, checked = [], 0
+    try:
+        for page_name in chart_pages:
+            page.goto(f"{site}/{page_name}.html", wait_until="load")
+            found = page.evaluate(
+                """() => [...document.querySelectorAll('.bd-content span.pasted-text')].map(s =>
+                    [s.textContent, getComputedStyle(s).fontWeight,
+                     getComputedStyle(s.parentElement).fontWeight])"""
+            )
+            checked += len(found)
+            mismatched += [f"{page_name}: {t!r} {a} vs {b}" for t, a, b in found if a != b]
+    finally:
+        context.close()
+    assert checked > 20, f"only {checked} glued values found"
+    assert not mismatched, "\n".join(mismatched[:20])
+
+
+def test_without_javascript_every_chart_is_an_image_with_its_description(
+    browser, site, chart_pages
+):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    problems, checked = [], 0
+    try:
+        for page_name in chart_pages:
+            page.goto(f"{site}/{page_name}.html", wait_until="load")
+            images = page.evaluate(
+                """async () => {
+                  const images = [...document.querySelectorAll('figure.usrussia-chart img')];
+                  // Static drawings load lazily, as they near the viewport: load them all.
+                  images.forEach(i => { i.loading = 'eager'; });
+                  await Promise.all(images.map(i => i.decode().catch(() => null)));
+                  return images.map(i => {
+                    const box = i.getBoundingClientRect();
+                    const column = i.closest('figure').parentElement.getBoundingClientRect();
+                    return [i.alt, i.naturalWidth, box.width, box.height, column.width,
+                            getComputedStyle(i).visibility];
+                  });
+                }"""
+            )
+            figures = page.locator("figure.usrussia-chart").count()
+            if len(images) != figures:
+                problems.append(f"{page_name}: {figures} charts but {len(images)} images")
+            for alt, natural, width, height, column, visibility in images:
+                checked += 1
+                if len(alt) < 15 or not natural or visibility != "visible":
+                    problems.append(f"{page_name}: image not shown or without description: {alt!r}")
+                elif width > column + 1 or (width and height < 100):
+                    problems.append(f"{page_name}: image {width}x{height} in a {column}px column")
+    finally:
+        context.close()
+    assert checked > 10
+    assert not problems, "\n".join(problems[:20])
+
+
+# Shifts of the page's content (the article). The theme's sidebars move on their own
+# (the "On this page" list unfolds the section being read), which is not the charts' doing.
+SHIFTS = """() => {
+  window.usrussiaShifts = [];
+  const inArticle = (node) => {
+    const element = node && (node.nodeType === 1 ? node : node.parentElement);
+    return !!(element && element.closest('.bd-article'));
+  };
+  new PerformanceObserver(list => list.getEntries().forEach(e => {
+    if (!e.hadRecentInput && e.sources.some(s => inArticle(s.node))) {
+      window.usrussiaShifts.push(e.value);
+    }
+  })).observe({type: 'layout-shift', buffered: true});
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_charts_draw_without_layout_shift(browser, site, chart_pages, width):
+    """The static drawing keeps each chart's box; scrolling through the page draws every
+    interactive chart over it, and nothing on the page moves (layout-shift entries)."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    context.add_init_script(f"({SHIFTS})()")
+    page = context.new_page()
+    shifted = []
+    try:
+        for page_name in chart_pages:
+            page.goto(f"{site}/{page_name}.html", wait_until="load")
+            count = page.locator("figure.usrussia-chart").count()
+            for i in range(count):
+                figure = page.locator("figure.usrussia-chart").nth(i)
+                if figure.is_visible():
+                    figure.scroll_into_view_if_needed()
+                    page.wait_for_function(
+                        "(f) => f.dataset.rendered", arg=figure.element_handle(), timeout=20_000
+                    )
+            page.evaluate("() => window.usrussiaCharts.drawAll()")
+            page.wait_for_timeout(100)
+            total = page.evaluate("() => window.usrussiaShifts.reduce((a, b) => a + b, 0)")
+            if total > 0:
+                shifted.append(f"{page_name} at {width}px: layout shift {total:.4f}")
+    finally:
+        context.close()
+    assert not shifted, "\n".join(shifted)
+
+
+def test_charts_load_their_runtime_only_near_the_viewport(browser, site, chart_pages):
+    """A chart page first paints the static drawings; the Vega runtime is fetched once,
+    when a chart comes near the viewport, and the theme's fontawesome.js not at all."""
+    visit = PageVisit(browser, f"{site}/{chart_pages[0]}.html")
+    requests: list[str] = []
+    try:
+        visit.page.on("request", lambda r: requests.append(r.url))
+        visit.page.reload(wait_until="load")
+        visit.page.wait_for_timeout(300)
+        first_screen = [u for u in requests if "vega" in u]
+        assert not first_screen, f"runtime loaded before any chart was near: {first_screen}"
+        visit.wait_for_charts()
+        runtime = [u for u in requests if u.endswith("vega.min.js")]
+        assert len(runtime) == 1, f"the Vega runtime was requested {len(runtime)} times"
+        assert not [u for u in requests if "fontawesome.js" in u]
+        assert not visit.errors, visit.errors
+    finally:
+        visit.close()
+
+
+def test_one_search_box_a_favicon_and_a_description_on_every_page(browser, site, built_book):
+    for page_name in PAGES:
+        html = (built_book.html / f"{page_name}.html").read_text(encoding="utf-8")
+        match = re.search(r'<meta name="description" content="([^"]{50,})"', html)
+        assert match, f"{page_name}: no meta description of at least 50 characters"
+        assert 'rel="icon"' in html, f"{page_name}: no favicon link"
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{site}/{PAGES[0]}.html", wait_until="load")
+        visible = page.evaluate(
+            """() => [...document.querySelectorAll('.search-button-field, .search-button')]
+                .filter(b => b.getBoundingClientRect().width > 0).length"""
+        )
+        assert visible == 1, f"{visible} search buttons visible at 1280 px"
+        page.keyboard.press("Control+k")
+        page.wait_for_selector("#pst-search-dialog[open]", timeout=5_000)
+    finally:
+        context.close()

@@ -7,6 +7,7 @@ import json
 import altair as alt
 import pandas as pd
 import pytest
+import vl_convert
 
 import usrussia
 from usrussia import charts, render, theme
@@ -103,7 +104,8 @@ def test_source_note_comes_from_metadata():
     )
 
 
-def test_book_renderer_bundles_spec_static_svg_and_description():
+def test_book_renderer_hands_over_spec_and_description_only():
+    """The kernel draws nothing: the static drawings are made at build time."""
     chart = (
         alt.Chart(PARTY_FRAME)
         .mark_point()
@@ -112,10 +114,71 @@ def test_book_renderer_bundles_spec_static_svg_and_description():
     )
     bundle = render.book_renderer(chart.to_dict())
     content = bundle[render.CHART_MIME]
-    assert content["svg"].lstrip().startswith("<svg")
+    assert set(content) == {"spec", "description"}
     assert content["description"] == "Points of warheads"
     assert json.dumps(content["spec"])  # serialisable into the notebook
     assert bundle["text/plain"] == "<Chart: Points of warheads>"
+
+
+def long_titled_chart():
+    return charts.line_by_party(
+        PARTY_FRAME,
+        x="date",
+        y="warheads",
+        title="Both parties declared deployed warheads under the limit from February 2018 on",
+        description="Warheads by party",
+        datasets=["new_start"],
+        y_title="Warheads",
+        limit=1550,
+    )
+
+
+def test_prepared_chart_has_vega_for_the_page_and_a_drawing_per_screen_width():
+    prepared = render.prepare_chart(long_titled_chart().to_dict())
+    assert prepared["vega"]["$schema"].endswith("/vega/v6.json")  # Vega, not Vega-Lite
+    assert prepared["fits"] is True
+    meta = prepared["vega"]["usermeta"]["usrussia"]
+    assert meta["title"][0].startswith("Both parties") and meta["subtitle"][0].startswith("Source")
+    widths = [d["width"] for d in prepared["static"]]
+    assert widths == [w for w, _ in render.STATIC_VARIANTS]
+    assert [d["media"] for d in prepared["static"]][-1] is None
+    for drawing in prepared["static"]:
+        assert drawing["svg"].lstrip().startswith("<svg") and drawing["height"] > 150
+    # The phone drawing wraps the headline onto more lines than the desktop one.
+    narrow, wide = prepared["static"][0]["svg"], prepared["static"][-1]["svg"]
+    assert narrow.count("<tspan") > wide.count("<tspan")
+
+
+def test_headline_lines_fit_the_width_they_are_wrapped_for():
+    paragraphs = ["word " * 60]
+    lines = render.wrap_to_width(paragraphs, 300, 16, render.CHAR_EM["title"])
+    assert len(lines) > 3
+    assert all(len(line) * 16 * render.CHAR_EM["title"] <= 300 for line in lines)
+
+
+def test_readable_color_reaches_the_contrast_it_is_asked_for():
+    assert render.contrast_ratio("#444444", "#121212") < 4.5  # the issue's dark-mode case
+    for color, background in [("#444444", "#121212"), ("#E69F00", "#ffffff"), ("#777", "#fff")]:
+        fixed = render.readable_color(color, background, 4.5)
+        assert render.contrast_ratio(fixed, background) >= 4.5, (color, fixed)
+    assert render.readable_color("#222222", "#ffffff", 4.5) == "#222222"  # already fine
+
+
+def test_fixed_text_colours_in_a_chart_are_made_readable():
+    vega = render.prepare_chart(long_titled_chart().to_dict())["vega"]
+    render.make_marks_readable(vega, "#121212")
+    texts = [
+        m["encode"]["update"]["fill"]["value"]
+        for m in render._walk_marks(vega["marks"])
+        if m.get("type") == "text" and "fill" in m.get("encode", {}).get("update", {})
+    ]
+    assert texts, "the limit label was not found"
+    assert all(render.contrast_ratio(c, "#121212") >= 4.5 for c in texts)
+
+
+def test_theme_text_colours_pass_on_white():
+    for color in (theme.TEXT_COLOR, theme.MUTED_TEXT_COLOR, theme.ANNOTATION_COLOR):
+        assert render.contrast_ratio(color, "#ffffff") >= 4.5
 
 
 def test_description_falls_back_to_title():
@@ -133,9 +196,11 @@ def test_renderer_choice_depends_on_where_the_notebook_runs(monkeypatch):
     alt.renderers.enable("default")
 
 
-def test_javascript_bundle_is_self_contained_and_scoped():
-    bundle = render.javascript_bundle()
-    assert bundle.startswith("(() => {") and bundle.rstrip().endswith("})();")
-    # The book's drawing code is inside the bundle with vega-embed, not loaded separately.
-    assert "figure.usrussia-chart" in bundle and "DOMContentLoaded" in bundle
-    assert "vega-embed" in bundle
+def test_chart_script_is_small_and_the_runtime_is_the_vega_that_draws_the_static_charts():
+    loader = render.loader_script()
+    assert "figure.usrussia-chart" in loader and "IntersectionObserver" in loader
+    assert len(loader.encode()) < 40_000
+    runtime = render.vega_runtime()
+    assert f'version="{vl_convert.get_vega_version()}"' in runtime, (
+        "usrussia/vendor/vega.min.js is not the Vega version vl-convert draws with"
+    )

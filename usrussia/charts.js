@@ -1,67 +1,514 @@
-// Draws every chart on a page of the built book, with no request to any other host.
-// vl-convert bundles this snippet together with vega, vega-lite and vega-embed, which it
-// exposes here as `vegaEmbed`. Each chart is a <figure class="usrussia-chart"> holding its
-// Vega-Lite spec as JSON and, inside <noscript>, a static SVG for readers without JavaScript.
+// The book's charts, with no request to any other host.
+//
+// Each chart is a <figure class="usrussia-chart"> holding its Vega spec (compiled from
+// Vega-Lite when the book was built) as JSON and a <picture> of static SVGs that the page
+// paints at once. When a figure comes near the viewport, this loader fetches the Vega
+// runtime (once, from the book's own _static/) and draws the interactive chart over the
+// picture, in exactly its box: no layout shift. The chart is sized to the column, its
+// headline wrapped to the width, and its colours taken from the page's light or dark theme.
+(() => {
+  "use strict";
+  if (window.usrussiaCharts) return;
 
-const CHART_SELECTOR = "figure.usrussia-chart, div.usrussia-chart";
+  const FIGURES = "figure.usrussia-chart";
+  const loader = document.currentScript;
+  const RUNTIME_URL = new URL("vega.min.js", loader ? loader.src : document.baseURI).href;
+  const EAGER =
+    (loader && loader.dataset.eager === "true") ||
+    !!document.querySelector("script[data-eager='true'][src*='usrussia/charts.js']");
+  const NEAR_VIEWPORT = "400px 0px";
+  const TEXT_CONTRAST = 4.5;
+  const GRAPHIC_CONTRAST = 3;
+  // Below this width, legends list their entries one under another instead of in a row.
+  const NARROW = 500;
 
-function pageIsDark() {
-  return document.documentElement.dataset.theme === "dark";
-}
-
-function nameActionsMenu(target, title) {
-  // vega-embed's "..." menu is a <details><summary> whose only content is an icon:
-  // give it a name that screen readers can announce.
-  const summary = target.querySelector("details > summary");
-  if (summary) {
-    summary.setAttribute("aria-label", `Save or view chart: ${title}`);
-    summary.setAttribute("title", "Save this chart as SVG or PNG");
+  // --- The Vega runtime, loaded once -----------------------------------------------------
+  let runtime = null;
+  function loadRuntime() {
+    if (!runtime) {
+      runtime = new Promise((resolve, reject) => {
+        if (window.vega && window.vega.View) return resolve(window.vega);
+        const script = document.createElement("script");
+        script.src = RUNTIME_URL;
+        script.async = true;
+        script.onload = () => resolve(window.vega);
+        script.onerror = () => reject(new Error(`could not load ${RUNTIME_URL}`));
+        document.head.appendChild(script);
+      });
+    }
+    return runtime;
   }
-}
 
-async function drawChart(figure) {
-  const specNode = figure.querySelector('script[type="application/json"]');
-  const target = figure.querySelector(".usrussia-chart-view");
-  if (!specNode || !target) return;
-  const spec = JSON.parse(specNode.textContent);
-  const options = {
-    renderer: "svg",
-    // Only local actions: exporting is done in the browser; the online editor is left out
-    // because it would send the chart to a third-party site.
-    actions: { export: true, source: false, compiled: false, editor: false },
-    theme: pageIsDark() ? "dark" : undefined,
-    config: pageIsDark() ? { background: null } : {},
-  };
-  if (figure.usrussiaView) figure.usrussiaView.finalize();
-  const result = await vegaEmbed(target, spec, options);
-  figure.usrussiaView = result;
-  figure.dataset.rendered = "true";
-  nameActionsMenu(target, spec.description || "chart");
-}
+  // --- Colours: the theme's, made readable ---------------------------------------------
+  const probe = document.createElement("canvas").getContext("2d");
 
-async function drawAllCharts() {
-  const figures = Array.from(document.querySelectorAll(CHART_SELECTOR));
-  for (const figure of figures) {
-    try {
-      await drawChart(figure);
-    } catch (error) {
-      figure.dataset.rendered = "error";
-      console.error("usrussia: could not draw chart", error);
+  function toRgb(color) {
+    probe.fillStyle = "#000000";
+    probe.fillStyle = color;
+    const value = probe.fillStyle; // "#rrggbb", or "rgba(r, g, b, a)" when translucent
+    if (value.startsWith("#")) {
+      return [1, 3, 5].map((i) => parseInt(value.slice(i, i + 2), 16) / 255);
+    }
+    const parts = value.match(/[\d.]+/g) || ["0", "0", "0"];
+    return parts.slice(0, 3).map((p) => Number(p) / 255);
+  }
+
+  function toHex(rgb) {
+    return "#" + rgb.map((c) => Math.round(c * 255).toString(16).padStart(2, "0")).join("");
+  }
+
+  function luminance(rgb) {
+    const [r, g, b] = rgb.map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  }
+
+  function contrast(a, b) {
+    const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05);
+  }
+
+  // `color` mixed towards black or white just enough to reach `minimum` contrast.
+  function readable(color, background, minimum) {
+    if (typeof color !== "string") return color;
+    const rgb = toRgb(color);
+    const bg = toRgb(background);
+    if (contrast(rgb, bg) >= minimum) return color;
+    const target = luminance(bg) > 0.18 ? 0 : 1;
+    for (let step = 1; step <= 20; step++) {
+      const mixed = rgb.map((c) => c + (target - c) * (step / 20));
+      if (contrast(mixed, bg) >= minimum) return toHex(mixed);
+    }
+    return target ? "#ffffff" : "#000000";
+  }
+
+  function cssVariable(name, fallback) {
+    const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+    return value || fallback;
+  }
+
+  // The colour actually behind the charts: the first opaque background up the tree.
+  function backgroundOf(element) {
+    for (let node = element; node && node.nodeType === 1; node = node.parentElement) {
+      const color = getComputedStyle(node).backgroundColor;
+      const alpha = color.match(/rgba\([^)]*,\s*([\d.]+)\)/);
+      if (color !== "transparent" && !(alpha && Number(alpha[1]) < 0.5)) return color;
+    }
+    return document.documentElement.dataset.theme === "dark" ? "#121212" : "#ffffff";
+  }
+
+  function palette(figure) {
+    const dark = document.documentElement.dataset.theme === "dark";
+    const background = toHex(toRgb(backgroundOf(figure)));
+    const text = readable(cssVariable("--pst-color-text-base", dark ? "#ced6dd" : "#222832"), background, TEXT_CONTRAST);
+    const muted = readable(cssVariable("--pst-color-text-muted", dark ? "#9ca4af" : "#48566b"), background, TEXT_CONTRAST);
+    const line = readable(cssVariable("--pst-color-border", dark ? "#48566b" : "#d1d5da"), background, 1.5);
+    return { dark, background, text, muted, line };
+  }
+
+  function modeConfig(p) {
+    return {
+      background: null,
+      title: { color: p.text, subtitleColor: p.muted },
+      axis: {
+        labelColor: p.text,
+        titleColor: p.text,
+        domainColor: p.muted,
+        tickColor: p.muted,
+        gridColor: p.line,
+      },
+      legend: { labelColor: p.text, titleColor: p.text },
+      style: {
+        "guide-label": { fill: p.text },
+        "guide-title": { fill: p.text },
+        "group-title": { fill: p.text },
+        "group-subtitle": { fill: p.muted },
+      },
+    };
+  }
+
+  function merge(target, source) {
+    for (const [key, value] of Object.entries(source)) {
+      if (value && typeof value === "object" && !Array.isArray(value)) {
+        target[key] = merge(target[key] && typeof target[key] === "object" ? target[key] : {}, value);
+      } else {
+        target[key] = value;
+      }
+    }
+    return target;
+  }
+
+  function* walkMarks(marks) {
+    for (const mark of marks || []) {
+      yield mark;
+      yield* walkMarks(mark.marks);
     }
   }
-}
 
-function start() {
-  drawAllCharts();
-  // Redraw in the other colour scheme when the reader switches light/dark mode.
-  new MutationObserver(drawAllCharts).observe(document.documentElement, {
-    attributes: true,
-    attributeFilter: ["data-theme"],
-  });
-}
+  // Fixed colours set in a chart (a grey label, a coloured annotation) made readable on
+  // this mode's background: text to 4.5:1, rules to 3:1. Neutral greys become the theme's.
+  function readableMarks(spec, p) {
+    for (const mark of walkMarks(spec.marks)) {
+      const channel = mark.type === "text" ? "fill" : mark.type === "rule" ? "stroke" : null;
+      if (!channel) continue;
+      for (const set of Object.values(mark.encode || {})) {
+        const value = set && set[channel];
+        if (!value || typeof value.value !== "string") continue;
+        const rgb = toRgb(value.value);
+        const neutral = Math.max(...rgb) - Math.min(...rgb) < 0.08;
+        if (mark.type === "text") {
+          value.value = neutral ? p.text : readable(value.value, p.background, TEXT_CONTRAST);
+        } else {
+          value.value = neutral ? p.muted : readable(value.value, p.background, GRAPHIC_CONTRAST);
+        }
+      }
+    }
+  }
 
-if (document.readyState === "loading") {
-  document.addEventListener("DOMContentLoaded", start);
-} else {
-  start();
-}
+  // --- Headlines wrapped to the width ---------------------------------------------------
+  function fontOf(config, role) {
+    const style = (config.style || {})[role === "title" ? "group-title" : "group-subtitle"] || {};
+    const title = config.title || {};
+    const family = style.font || title.font || config.font || "sans-serif";
+    const size = role === "title" ? style.fontSize || title.fontSize || 13 : title.subtitleFontSize || style.fontSize || 10;
+    const weight = role === "title" ? title.fontWeight || "bold" : title.subtitleFontWeight || "normal";
+    return `${weight} ${size}px ${family}`;
+  }
+
+  function wrap(paragraphs, room, font) {
+    probe.font = font;
+    const lines = [];
+    for (const paragraph of paragraphs) {
+      let line = "";
+      for (const word of String(paragraph).split(/\s+/).filter(Boolean)) {
+        const candidate = line ? `${line} ${word}` : word;
+        if (line && probe.measureText(candidate).width > room) {
+          lines.push(line);
+          line = word;
+        } else {
+          line = candidate;
+        }
+      }
+      lines.push(line);
+    }
+    return lines;
+  }
+
+  function fitHeadline(spec, width) {
+    const meta = (spec.usermeta || {}).usrussia;
+    if (!meta || !spec.title || typeof spec.title !== "object") return;
+    const config = spec.config || {};
+    const padding = typeof spec.padding === "number" ? spec.padding : 5;
+    // Leave room at the right for the save menu's button, which sits over the corner.
+    const room = width - 2 * padding - 40;
+    if (meta.title && meta.title.length) spec.title.text = wrap(meta.title, room, fontOf(config, "title"));
+    if (meta.subtitle && meta.subtitle.length) {
+      spec.title.subtitle = wrap(meta.subtitle, room, fontOf(config, "subtitle"));
+    }
+    // Start the headline at the chart's left edge, not the plot's, to use the full width.
+    spec.title.frame = "bounds";
+  }
+
+  function stackLegendEntries(spec) {
+    for (const legend of spec.legends || []) {
+      if (!legend.orient || legend.orient === "bottom" || legend.orient === "top") {
+        legend.direction = "vertical";
+        delete legend.columns;
+      }
+    }
+  }
+
+  // How far the chart's visible text reaches past its left and right edges, in px.
+  function overflow(svg) {
+    const box = svg.getBoundingClientRect();
+    let left = 0;
+    let right = 0;
+    for (const text of svg.querySelectorAll("text")) {
+      if (!text.textContent.trim() || getComputedStyle(text).opacity === "0") continue;
+      const t = text.getBoundingClientRect();
+      if (!t.width) continue;
+      left = Math.max(left, box.left - t.left);
+      right = Math.max(right, t.right - box.right);
+    }
+    return { left: Math.ceil(left), right: Math.ceil(right) };
+  }
+
+  // Annotations (text marks the chart sets, not axes or legends) one size smaller, for
+  // a text that is still too long for a narrow plot after the plot moved in.
+  const TEXT_SCALE = "usrussia_text_scale";
+  function scalableAnnotations(spec) {
+    const base = ((spec.config || {}).text || {}).fontSize || 11;
+    spec.signals = [...(spec.signals || []), { name: TEXT_SCALE, value: 1 }];
+    for (const mark of walkMarks(spec.marks)) {
+      if (mark.type !== "text") continue;
+      const update = ((mark.encode = mark.encode || {}).update = mark.encode.update || {});
+      const given = update.fontSize || (mark.encode.enter || {}).fontSize;
+      const size = given && typeof given.value === "number" ? given.value : base;
+      if (given && given.value === undefined) continue; // a size from data: leave it
+      update.fontSize = { signal: `${TEXT_SCALE} * ${size}` };
+    }
+  }
+
+  function shrinkAnnotations(spec, chart) {
+    chart.signal(TEXT_SCALE, 0.75);
+  }
+
+  function limitLegends(spec, width) {
+    for (const legend of spec.legends || []) {
+      // Long entries are shortened (with "…") to the width rather than cut off.
+      const room = width - 130;
+      legend.labelLimit = legend.labelLimit ? Math.min(legend.labelLimit, room) : room;
+    }
+  }
+
+  // A chart drawn as one view (or a layer) fits any box; its width and height come from
+  // signals only when Vega-Lite sized it by a band step, which cannot be fitted.
+  function fits(spec) {
+    const derived = (spec.signals || []).some(
+      (s) => (s.name === "width" || s.name === "height") && s.update,
+    );
+    return !derived && !spec.layout && typeof spec.width === "number";
+  }
+
+  // --- Tooltips and the save menu -------------------------------------------------------
+  let tooltip = null;
+  function showTooltip(handler, event, item, value) {
+    if (!tooltip) {
+      tooltip = document.createElement("div");
+      tooltip.className = "usrussia-chart-tooltip";
+      tooltip.setAttribute("role", "tooltip");
+      document.body.appendChild(tooltip);
+    }
+    if (value == null || value === "") {
+      tooltip.hidden = true;
+      return;
+    }
+    tooltip.replaceChildren();
+    if (typeof value === "object") {
+      const table = document.createElement("table");
+      for (const [key, entry] of Object.entries(value)) {
+        const row = table.insertRow();
+        const head = document.createElement("th");
+        head.textContent = key;
+        row.appendChild(head);
+        row.insertCell().textContent = String(entry);
+      }
+      tooltip.appendChild(table);
+    } else {
+      tooltip.textContent = String(value);
+    }
+    tooltip.hidden = false;
+    const gap = 12;
+    const { innerWidth, innerHeight } = window;
+    const box = tooltip.getBoundingClientRect();
+    let left = event.clientX + gap;
+    let top = event.clientY + gap;
+    if (left + box.width > innerWidth - 4) left = Math.max(4, event.clientX - gap - box.width);
+    if (top + box.height > innerHeight - 4) top = Math.max(4, event.clientY - gap - box.height);
+    tooltip.style.left = `${left}px`;
+    tooltip.style.top = `${top}px`;
+  }
+
+  const DOTS =
+    '<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">' +
+    '<circle cx="3" cy="8" r="1.6"/><circle cx="8" cy="8" r="1.6"/><circle cx="13" cy="8" r="1.6"/></svg>';
+
+  function saveMenu(figure, title) {
+    const menu = document.createElement("details");
+    menu.className = "usrussia-chart-actions";
+    const summary = document.createElement("summary");
+    summary.innerHTML = DOTS;
+    summary.setAttribute("aria-label", `Save chart: ${title}`);
+    summary.title = "Save this chart as SVG or PNG";
+    menu.appendChild(summary);
+    const list = document.createElement("div");
+    for (const [label, type] of [["Save as SVG", "svg"], ["Save as PNG", "png"]]) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = label;
+      button.addEventListener("click", async () => {
+        const view = figure.usrussiaView && figure.usrussiaView.view;
+        if (!view) return;
+        const link = document.createElement("a");
+        link.href = await view.toImageURL(type, type === "png" ? 2 : 1);
+        link.download = `chart-${figure.dataset.chartId || "book"}.${type}`;
+        link.click();
+        menu.open = false;
+      });
+      list.appendChild(button);
+    }
+    menu.appendChild(list);
+    return menu;
+  }
+
+  // The plot takes whatever height the headline, axes and legend leave in the box, and
+  // text that reaches past the edges (a label at the plot's end, an annotation) moves the
+  // plot in, or, when that cannot help (text pinned to the plot), is set smaller.
+  async function fitBox(chart, svg, height, spec) {
+    let before = Infinity;
+    let shrunk = false;
+    for (let round = 0; round < 4; round++) {
+      for (let pass = 0; pass < 3; pass++) {
+        const total = Number(svg.getAttribute("height"));
+        if (Math.abs(total - height) < 1) break;
+        chart.height(Math.max(60, chart.height() + height - total));
+        await chart.runAsync();
+      }
+      const over = overflow(svg);
+      const reach = over.left + over.right;
+      if (reach < 1) return;
+      if (reach < before && round < 2) {
+        const step = (edge) => (edge < 1 ? 0 : Math.ceil(edge * 1.5) + 2);
+        const pad = chart.padding();
+        chart.padding({ ...pad, left: pad.left + step(over.left), right: pad.right + step(over.right) });
+      } else if (!shrunk) {
+        shrinkAnnotations(spec, chart);
+        shrunk = true;
+      } else {
+        return;
+      }
+      before = reach;
+      // Padding changed: let autosize fit the plot to the width again.
+      await chart.resize().runAsync();
+    }
+  }
+
+  // --- Drawing --------------------------------------------------------------------------
+  async function draw(figure) {
+    const specNode = figure.querySelector('script[type="application/json"]');
+    const view = figure.querySelector(".usrussia-chart-view");
+    const picture = figure.querySelector(".usrussia-chart-static");
+    if (!specNode || !view || !picture) return;
+    const vega = await loadRuntime();
+    const spec = JSON.parse(specNode.textContent);
+    const box = picture.getBoundingClientRect();
+    const width = Math.round(box.width);
+    const height = Math.round(box.height);
+    const colours = palette(figure);
+    spec.config = merge(spec.config || {}, modeConfig(colours));
+    readableMarks(spec, colours);
+    const fitted = fits(spec) && width > 0 && height > 0;
+    if (fitted) {
+      fitHeadline(spec, width);
+      limitLegends(spec, width);
+      scalableAnnotations(spec);
+      if (width < NARROW) stackLegendEntries(spec);
+      // Fit the width exactly; the height is found below, so that no text is cut.
+      spec.width = width;
+      spec.autosize = { type: "fit-x", contains: "padding" };
+    }
+    let live = view.querySelector(".usrussia-chart-live");
+    if (!live) {
+      live = document.createElement("div");
+      live.className = "usrussia-chart-live";
+      view.appendChild(live);
+    }
+    if (figure.usrussiaView) figure.usrussiaView.view.finalize();
+    live.replaceChildren();
+    const chart = new vega.View(vega.parse(spec), { renderer: "svg", hover: true });
+    chart.tooltip(showTooltip);
+    await chart.initialize(live).runAsync();
+    const svg = live.querySelector("svg");
+    if (fitted) {
+      // Text that reaches past the edges (a label at the plot's end, an annotation)
+      // moves the plot in by as much.
+      await fitBox(chart, svg, height, spec);
+    }
+    if (svg && Number(svg.getAttribute("height")) > height + 1) {
+      // Still too tall (or a chart that cannot be fitted): scale it, whole, into the box.
+      svg.style.width = "100%";
+      svg.style.height = "100%";
+    }
+    figure.usrussiaView = { view: chart, width, height, theme: colours.dark };
+    if (!view.querySelector(".usrussia-chart-actions")) {
+      view.appendChild(saveMenu(figure, view.dataset.description || "chart"));
+    }
+    figure.dataset.rendered = "true";
+  }
+
+  const queue = [];
+  let running = null;
+  function request(figure) {
+    if (figure.usrussiaQueued) return running || Promise.resolve();
+    figure.usrussiaQueued = true;
+    queue.push(figure);
+    if (!running) {
+      running = (async () => {
+        while (queue.length) {
+          const next = queue.shift();
+          try {
+            await draw(next);
+          } catch (error) {
+            next.dataset.rendered = "error";
+            console.error("usrussia: could not draw chart", error);
+          }
+          next.usrussiaQueued = false;
+        }
+        running = null;
+      })();
+    }
+    return running;
+  }
+
+  function figures() {
+    return Array.from(document.querySelectorAll(FIGURES));
+  }
+
+  async function drawAll() {
+    for (const figure of figures()) if (figure.dataset.rendered !== "true") request(figure);
+    while (running) await running;
+  }
+
+  function redrawDrawn() {
+    for (const figure of figures()) if (figure.usrussiaView) request(figure);
+  }
+
+  function start() {
+    const all = figures();
+    if (!all.length) return;
+    if (EAGER || !("IntersectionObserver" in window)) {
+      drawAll();
+    } else {
+      const watcher = new IntersectionObserver(
+        (entries) => {
+          for (const entry of entries) {
+            if (!entry.isIntersecting) continue;
+            watcher.unobserve(entry.target);
+            request(entry.target);
+          }
+        },
+        { rootMargin: NEAR_VIEWPORT },
+      );
+      all.forEach((figure) => watcher.observe(figure));
+    }
+    // The column changed width (window resized, sidebar toggled): draw again to fit.
+    if ("ResizeObserver" in window) {
+      let timer = null;
+      const resized = new ResizeObserver(() => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          for (const figure of all) {
+            const drawn = figure.usrussiaView;
+            const box = figure.querySelector(".usrussia-chart-static");
+            if (drawn && box && Math.round(box.getBoundingClientRect().width) !== drawn.width) {
+              request(figure);
+            }
+          }
+        }, 150);
+      });
+      all.forEach((figure) => resized.observe(figure));
+    }
+    // Draw again in the other colour scheme when the reader switches light/dark mode.
+    new MutationObserver(redrawDrawn).observe(document.documentElement, {
+      attributes: true,
+      attributeFilter: ["data-theme"],
+    });
+    window.addEventListener("beforeprint", drawAll);
+  }
+
+  window.usrussiaCharts = { drawAll, loadRuntime };
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -14,6 +14,7 @@ import pandas as pd
 
 from usrussia.data import source_note
 from usrussia.theme import (
+    ANNOTATION_COLOR,
     CHART_HEIGHT,
     CHART_WIDTH,
     EPISODE_LABELS,
@@ -25,10 +26,20 @@ from usrussia.theme import (
 def titled(
     chart: alt.TopLevelMixin, title: str, datasets, *, subtitle: str | None = None, description: str
 ) -> alt.TopLevelMixin:
-    """Give a chart its finding as title, the source note as subtitle, and a description."""
+    """Give a chart its finding as title, the source note as subtitle, and a description.
+
+    The subtitle is wrapped for the chart's width in Jupyter; the paragraphs are kept in
+    ``usermeta`` so that the book wraps them again to each screen's width.
+    """
+    titles = title if isinstance(title, list | tuple) else [title]
+    paragraphs = ([subtitle] if subtitle else []) + [source_note(*datasets)]
     # Long source notes wrap onto several subtitle lines instead of running off the chart.
-    lines = ([subtitle] if subtitle else []) + textwrap.wrap(source_note(*datasets), 95)
-    return chart.properties(title=alt.Title(title, subtitle=lines), description=description)
+    lines = [line for paragraph in paragraphs for line in textwrap.wrap(paragraph, 85)]
+    return chart.properties(
+        title=alt.Title(title, subtitle=lines),
+        description=description,
+        usermeta={"usrussia": {"title": list(titles), "subtitle": paragraphs}},
+    )
 
 
 def line_by_party(
@@ -64,11 +75,13 @@ def line_by_party(
             {"limit": [limit], "label": [limit_label or f"Limit: {limit:,}"]}
         )
         rule = (
-            alt.Chart(limit_frame).mark_rule(strokeDash=[6, 4], color="#444444").encode(y="limit:Q")
+            alt.Chart(limit_frame)
+            .mark_rule(strokeDash=[6, 4], color=ANNOTATION_COLOR)
+            .encode(y="limit:Q")
         )
         text = (
             alt.Chart(limit_frame)
-            .mark_text(align="left", baseline="bottom", dx=4, dy=-4, color="#444444")
+            .mark_text(align="left", baseline="bottom", dx=4, dy=-4, color=ANNOTATION_COLOR)
             .encode(y="limit:Q", text="label:N", x=alt.value(0))
         )
         layers += [rule, text]

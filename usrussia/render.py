@@ -3,10 +3,16 @@
 Altair's own HTML output loads vega, vega-lite and vega-embed from a public CDN. The built
 book must not: its pages are read offline and must not trust a host we do not control. So
 inside a book build every chart is emitted as one output of the book's own MIME type,
-holding the Vega-Lite spec, a static SVG drawn by vl-convert and a text description.
-``sphinx_ext.ChartMimeRenderer`` (a myst-nb plugin) turns that output into a <figure> that the
-JavaScript bundle served from the book's own ``_static/`` draws, with the SVG kept in a
-<noscript> for readers without JavaScript and for builds that run none.
+holding the Vega-Lite spec and a text description; the kernel does nothing else, so that
+a chapter executes about as fast as its imports allow.
+
+The Sphinx process then prepares each chart once, cached by its spec (``prepare_chart``):
+the Vega-Lite spec is compiled to Vega (so the page needs only the Vega runtime, not the
+Vega-Lite compiler), and static SVGs are drawn at a few widths (a phone's, a tablet's and
+the desktop column's), with the headline wrapped to each width.
+``sphinx_ext.ChartMimeRenderer`` turns that into a <figure> whose static SVG is painted
+with the page; ``charts.js`` replaces it by the interactive chart, in the same box, when it
+scrolls near the viewport.
 
 In Jupyter, Binder or Colab (no book build) charts use Altair's "html" renderer: the
 reader has asked for live execution there, so fetching vega from its CDN is expected.
@@ -14,7 +20,12 @@ reader has asked for live execution there, so fetching vega from its CDN is expe
 
 from __future__ import annotations
 
+import copy
+import json
+import math
 import os
+import re
+import textwrap
 from importlib import resources
 
 import altair as alt
@@ -23,9 +34,33 @@ import vl_convert
 CHART_MIME = "application/vnd.usrussia.chart+json"
 RENDERER_NAME = "usrussia-book"
 BOOK_BUILD_ENV = "USRUSSIA_BOOK_BUILD"
-# Where the chart JavaScript lives in the built site, below _static/ (see sphinx_ext).
+# Where the chart JavaScript lives in the built site, below _static/ (see sphinx_ext):
+# a small loader on every page with charts, and the Vega runtime it loads when needed.
 SCRIPT_PATH = "usrussia/charts.js"
+RUNTIME_PATH = "usrussia/vega.min.js"
 VEGA_LITE_VERSION = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
+
+# Static drawings: (total width in px, the media query under which the page shows it).
+# The content column is 328-468 px wide below 500 px, up to 930 px on a tablet (no
+# sidebar), and 620-790 px beside the sidebar from 960 px on.
+STATIC_VARIANTS = (
+    (380, "(max-width: 499.98px)"),
+    (640, "(max-width: 959.98px)"),
+    (720, None),
+)
+# Average advance of a character, in ems, used to wrap headlines for the static drawings.
+# Generous, because the browser may draw the SVG with a wider fallback font (DejaVu Sans)
+# than vl-convert measured; the interactive chart measures the real font instead.
+CHAR_EM = {"title": 0.62, "subtitle": 0.58}
+# What a chart's text must reach against its background (WCAG 1.4.3, normal text), and
+# rules and other lines (WCAG 1.4.11, graphics).
+TEXT_CONTRAST = 4.5
+GRAPHIC_CONTRAST = 3.0
+LIGHT_BACKGROUND = "#ffffff"
+# Below this width (px), legends stack their entries (charts.js uses the same).
+NARROW = 500
+# Bump when the preparation changes: cached charts are then prepared again.
+PREPARATION_VERSION = "5"
 
 
 def in_book_build() -> bool:
@@ -46,15 +81,18 @@ def describe(spec: dict) -> str:
 
 
 def static_svg(spec: dict) -> str:
-    """Draw the chart as SVG, without a browser, for print and no-JavaScript readers."""
+    """Draw the chart as SVG at its own size, without a browser."""
     return vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE_VERSION)
 
 
 def book_renderer(spec: dict, **_metadata) -> dict:
-    """Altair renderer used in book builds: spec, static SVG and description together."""
+    """Altair renderer used in book builds: the spec and its description.
+
+    The static drawings are made by the Sphinx process (``prepare_chart``), not the kernel.
+    """
     description = describe(spec)
     return {
-        CHART_MIME: {"spec": spec, "svg": static_svg(spec), "description": description},
+        CHART_MIME: {"spec": spec, "description": description},
         "text/plain": f"<Chart: {description}>",
     }
 
@@ -63,16 +101,213 @@ def enable_renderer() -> str:
     """Pick the renderer for where the notebook runs, and return its name."""
     if RENDERER_NAME not in alt.renderers.names():
         alt.renderers.register(RENDERER_NAME, book_renderer)
-    name = RENDERER_NAME if in_book_build() else os.environ.get("USRUSSIA_RENDERER", "html")
+    # USRUSSIA_RENDERER, when set, wins even in a book build: the benchmarks build a peer
+    # of the book with Altair's own "html" output to compare against.
+    chosen = os.environ.get("USRUSSIA_RENDERER")
+    name = chosen or (RENDERER_NAME if in_book_build() else "html")
     alt.renderers.enable(name)
     return name
 
 
-def javascript_bundle() -> str:
-    """vega, vega-lite and vega-embed with the book's chart-drawing code, in one script."""
-    snippet = resources.files("usrussia").joinpath("charts.js").read_text(encoding="utf-8")
-    bundle = vl_convert.javascript_bundle(snippet=snippet, vl_version=VEGA_LITE_VERSION)
-    # The bundle declares top-level names (const _ ...) that would clash with other
-    # classic scripts on the page; a function scope keeps them private. (A module script
-    # would too, but browsers refuse modules on pages opened from disk.)
-    return f"(() => {{\n{bundle}\n}})();\n"
+def loader_script() -> str:
+    """The book's chart loader (``usrussia/charts.js``), served as is."""
+    return resources.files("usrussia").joinpath("charts.js").read_text(encoding="utf-8")
+
+
+def vega_runtime() -> str:
+    """The Vega runtime (vega.min.js from npm, BSD-3-Clause), the same version vl-convert
+    draws the static charts with (a test checks this)."""
+    return resources.files("usrussia").joinpath("vendor", "vega.min.js").read_text("utf-8")
+
+
+# --- Headlines ----------------------------------------------------------------------
+
+
+def _lines(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(line) for line in value]
+
+
+def headline_paragraphs(spec: dict) -> dict:
+    """The chart's title and subtitle as paragraphs to wrap: ``{"title": [...],
+    "subtitle": [...]}``. ``charts.titled`` records them in ``usermeta`` (its subtitle
+    lines are pre-wrapped for Jupyter); otherwise each line of the spec is a paragraph."""
+    meta = (spec.get("usermeta") or {}).get("usrussia") or {}
+    title = spec.get("title")
+    if isinstance(title, dict):
+        text, subtitle = title.get("text"), title.get("subtitle")
+    else:
+        text, subtitle = title, None
+    return {
+        "title": _lines(meta.get("title", text)),
+        "subtitle": _lines(meta.get("subtitle", subtitle)),
+    }
+
+
+def wrap_to_width(paragraphs: list[str], width: float, font_size: float, em: float) -> list:
+    """Wrap each paragraph into lines of at most ``width`` px (estimated)."""
+    chars = max(12, math.floor(width / (font_size * em)))
+    lines: list[str] = []
+    for paragraph in paragraphs:
+        lines += textwrap.wrap(paragraph, chars) or [""]
+    return lines
+
+
+def _font_size(config: dict, key: str, default: float) -> float:
+    return float((config.get("title") or {}).get(key, default))
+
+
+# --- Colours that stay readable -------------------------------------------------------
+
+HEX = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+def parse_hex(color: str) -> tuple[float, float, float] | None:
+    """``#rgb`` or ``#rrggbb`` as three channels 0-1; None for anything else."""
+    match = HEX.match(color.strip()) if isinstance(color, str) else None
+    if not match:
+        return None
+    digits = match.group(1)
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    return tuple(int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4))
+
+
+def relative_luminance(rgb) -> float:
+    """WCAG 2 relative luminance of an sRGB colour (channels 0-1)."""
+
+    def channel(c):
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(first, second) -> float:
+    """WCAG 2 contrast ratio of two colours (hex strings or channel triples)."""
+    a = relative_luminance(parse_hex(first) if isinstance(first, str) else first)
+    b = relative_luminance(parse_hex(second) if isinstance(second, str) else second)
+    light, dark = max(a, b), min(a, b)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def readable_color(color: str, background: str, minimum: float) -> str:
+    """``color``, mixed towards black or white (whichever the background is not) just
+    enough to reach ``minimum`` contrast with ``background``; unchanged if it already
+    does or is not a hex colour."""
+    rgb, bg = parse_hex(color), parse_hex(background)
+    if rgb is None or bg is None or contrast_ratio(rgb, bg) >= minimum:
+        return color
+    target = 0.0 if relative_luminance(bg) > 0.18 else 1.0
+    for step in range(1, 21):
+        share = step / 20
+        mixed = tuple(c + (target - c) * share for c in rgb)
+        if contrast_ratio(mixed, bg) >= minimum:
+            return "#" + "".join(f"{round(c * 255):02x}" for c in mixed)
+    return "#000000" if target == 0.0 else "#ffffff"
+
+
+def _walk_marks(marks):
+    for mark in marks or []:
+        yield mark
+        yield from _walk_marks(mark.get("marks"))
+
+
+def make_marks_readable(vega: dict, background: str) -> dict:
+    """Raise fixed text colours to 4.5:1 and rule colours to 3:1 against ``background``
+    (in place; returns ``vega``). ``charts.js`` does the same for the reader's mode."""
+    for mark in _walk_marks(vega.get("marks")):
+        kind = mark.get("type")
+        if kind not in ("text", "rule"):
+            continue
+        channel, minimum = ("fill", TEXT_CONTRAST) if kind == "text" else ("stroke", 3.0)
+        for encode_set in (mark.get("encode") or {}).values():
+            value = encode_set.get(channel) if isinstance(encode_set, dict) else None
+            if isinstance(value, dict) and isinstance(value.get("value"), str):
+                value["value"] = readable_color(value["value"], background, minimum)
+    return vega
+
+
+# --- Preparation at build time -------------------------------------------------------------
+
+
+def spec_key(spec: dict) -> str:
+    """A stable text of the spec and everything its preparation depends on."""
+    versions = f"{PREPARATION_VERSION}|{vl_convert.get_vega_version()}|{VEGA_LITE_VERSION}"
+    return versions + "|" + json.dumps(spec, sort_keys=True, separators=(",", ":"))
+
+
+def _sized_for(spec: dict, width: int) -> dict:
+    """The Vega-Lite spec at a total width of ``width`` px, headline wrapped to fit."""
+    sized = copy.deepcopy(spec)
+    config = sized.get("config") or {}
+    paragraphs = headline_paragraphs(spec)
+    room = width - 12
+    title = sized.get("title")
+    title = dict(title) if isinstance(title, dict) else {"text": title or ""}
+    title["text"] = wrap_to_width(
+        paragraphs["title"], room, _font_size(config, "fontSize", 13), CHAR_EM["title"]
+    )
+    if paragraphs["subtitle"]:
+        title["subtitle"] = wrap_to_width(
+            paragraphs["subtitle"],
+            room,
+            _font_size(config, "subtitleFontSize", 12),
+            CHAR_EM["subtitle"],
+        )
+    if any(title["text"]):
+        sized["title"] = title
+    if _is_single_view(sized):
+        sized["width"] = width
+        sized["autosize"] = {"type": "fit-x", "contains": "padding"}
+    return sized
+
+
+def fit_legends(vega: dict, width: int) -> dict:
+    """Legend labels shortened (with "…") to the chart's width, and, below ``NARROW``,
+    legends below or above the plot listing their entries in a column instead of a row
+    that would run off the chart. In place; returns ``vega``. (charts.js does the same.)"""
+    room = width - 130
+    for legend in vega.get("legends") or []:
+        limit = legend.get("labelLimit")
+        legend["labelLimit"] = min(limit, room) if limit else room
+        if width < NARROW and legend.get("orient", "bottom") in ("bottom", "top"):
+            legend["direction"] = "vertical"
+            legend.pop("columns", None)
+    return vega
+
+
+def _is_single_view(spec: dict) -> bool:
+    """One view or a layer: the charts that can be sized to fit a width."""
+    return not any(k in spec for k in ("hconcat", "vconcat", "concat", "facet", "repeat"))
+
+
+def _svg_size(svg: str) -> tuple[int, int]:
+    width = re.search(r'<svg[^>]*\bwidth="([\d.]+)"', svg)
+    height = re.search(r'<svg[^>]*\bheight="([\d.]+)"', svg)
+    return round(float(width.group(1))), round(float(height.group(1)))
+
+
+def prepare_chart(spec: dict) -> dict:
+    """Compile a Vega-Lite spec for the page and draw its static SVGs.
+
+    Returns ``{"vega": <Vega spec for charts.js>, "fits": bool, "static": [{"width",
+    "height", "media", "svg"}, ...]}`` with one static drawing per ``STATIC_VARIANTS``
+    entry, narrowest first. ``fits`` says whether the chart can be sized to any width
+    (single and layered views); other charts are scaled as a whole.
+    Raises ``ValueError`` (from vl-convert) for a spec it cannot compile.
+    """
+    statics = []
+    for width, media in STATIC_VARIANTS:
+        vega = vl_convert.vegalite_to_vega(_sized_for(spec, width), vl_version=VEGA_LITE_VERSION)
+        make_marks_readable(vega, LIGHT_BACKGROUND)
+        fit_legends(vega, width)
+        svg = vl_convert.vega_to_svg(vega)
+        svg_width, svg_height = _svg_size(svg)
+        statics.append({"width": svg_width, "height": svg_height, "media": media, "svg": svg})
+    vega = vl_convert.vegalite_to_vega(spec, vl_version=VEGA_LITE_VERSION)
+    vega["usermeta"] = {"usrussia": headline_paragraphs(spec)}
+    return {"vega": vega, "fits": _is_single_view(spec), "static": statics}

@@ -22,10 +22,12 @@ import hashlib
 import html
 import json
 import os
+import posixpath
 import re
 import shutil
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 from docutils import nodes
 
@@ -36,6 +38,8 @@ FINGERPRINT_FILE = "usrussia-inputs.json"
 
 
 # --- Charts ------------------------------------------------------------------------------
+
+CHART_CACHE_FOLDER = "usrussia-charts"
 
 
 def _json_for_script(value: dict) -> str:
@@ -50,6 +54,53 @@ def _builder_format(env) -> str | None:
     return app.builder.format
 
 
+def prepared_chart(spec: dict, cache_dir: Path | None) -> dict:
+    """``render.prepare_chart(spec)``, cached on disk by the spec (and the versions that
+    draw it), so that a rebuild does not compile or draw an unchanged chart again."""
+    key = render.spec_key(spec)
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+    path = cache_dir / f"{digest}.json" if cache_dir else None
+    if path and path.is_file():
+        return json.loads(path.read_text(encoding="utf-8"))
+    prepared = render.prepare_chart(spec)
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(prepared), encoding="utf-8")
+        tmp.replace(path)
+    return prepared
+
+
+class chart_picture(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
+    """The static drawings of one chart, one ``nodes.image`` child per width (so Sphinx
+    copies them and resolves their paths), written as one <picture> in HTML."""
+
+
+def visit_chart_picture(self, node) -> None:
+    sources = []
+    for image in node.findall(nodes.image):
+        uri = image["uri"]
+        if uri in self.builder.images:
+            uri = posixpath.join(self.builder.imgpath, quote(self.builder.images[uri]))
+        sources.append((uri, image))
+    *narrower, widest = sources
+    parts = ['<picture class="usrussia-chart-picture">']
+    for uri, image in narrower:
+        parts.append(
+            f'<source media="{html.escape(image["media"])}" srcset="{html.escape(uri)}"'
+            f' width="{image["width"]}" height="{image["height"]}">'
+        )
+    uri, image = widest
+    parts.append(
+        f'<img src="{html.escape(uri)}" alt="{html.escape(image["alt"], quote=True)}"'
+        f' class="usrussia-chart-static" width="{image["width"]}" height="{image["height"]}"'
+        ' loading="lazy" decoding="async">'
+    )
+    parts.append("</picture>")
+    self.body.append("".join(parts))
+    raise nodes.SkipNode
+
+
 class ChartMimeRenderer:
     """myst-nb plugin (entry point ``myst_nb.mime_renderers``) for the book's charts."""
 
@@ -62,37 +113,53 @@ class ChartMimeRenderer:
             return None
         content = data.content
         description = content["description"]
-        svg = content["svg"].encode("utf-8")
-        digest = hashlib.sha256(svg).hexdigest()
-        uri = renderer.write_file([f"{digest}.svg"], svg, overwrite=False, exists_ok=True)
-        image = nodes.image(uri=uri, alt=description, classes=["usrussia-chart-static"])
-        if _builder_format(renderer.renderer.sphinx_env) != "html":
-            return [image]
+        env = renderer.renderer.sphinx_env
+        cache_dir = Path(env.app.doctreedir) / CHART_CACHE_FOLDER if env is not None else None
+        prepared = prepared_chart(content["spec"], cache_dir)
+        images = []
+        for drawing in prepared["static"]:
+            svg = drawing["svg"].encode("utf-8")
+            digest = hashlib.sha256(svg).hexdigest()
+            uri = renderer.write_file([f"{digest}.svg"], svg, overwrite=False, exists_ok=True)
+            image = nodes.image(uri=uri, alt=description, classes=["usrussia-chart-static"])
+            image["width"], image["height"] = drawing["width"], drawing["height"]
+            image["media"] = drawing["media"] or ""
+            images.append(image)
+        if _builder_format(env) != "html":
+            widest = images[-1]
+            del widest["width"], widest["height"]
+            return [widest]
         renderer.add_js_file("usrussia-charts", render.SCRIPT_PATH, {"defer": "defer"})
+        chart_id = hashlib.sha256(render.spec_key(content["spec"]).encode()).hexdigest()[:12]
         opening = (
-            f'<figure class="usrussia-chart" data-chart-id="{digest[:12]}">'
-            f'<script type="application/json">{_json_for_script(content["spec"])}</script>'
+            f'<figure class="usrussia-chart" data-chart-id="{chart_id}"'
+            f' data-fits="{str(prepared["fits"]).lower()}">'
+            f'<script type="application/json">{_json_for_script(prepared["vega"])}</script>'
             '<div class="usrussia-chart-view"'
-            f' data-description="{html.escape(description, quote=True)}"></div>'
-            "<noscript>"
+            f' data-description="{html.escape(description, quote=True)}">'
         )
+        picture = chart_picture()
+        picture.extend(images)
         return [
             nodes.raw("", opening, format="html"),
-            image,
-            nodes.raw("", "</noscript></figure>", format="html"),
+            picture,
+            nodes.raw("", "</div></figure>", format="html"),
         ]
 
 
 def write_static_assets(app, exception) -> None:
-    """After an HTML build: the chart script and a copy of the data for download."""
+    """After an HTML build: the chart loader, the Vega runtime and the data for download."""
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    script = outdir / "_static" / render.SCRIPT_PATH
-    bundle = render.javascript_bundle()
-    if not script.is_file() or script.read_text(encoding="utf-8") != bundle:
-        script.parent.mkdir(parents=True, exist_ok=True)
-        script.write_text(bundle, encoding="utf-8")
+    for relative, text in (
+        (render.SCRIPT_PATH, render.loader_script()),
+        (render.RUNTIME_PATH, render.vega_runtime()),
+    ):
+        target = outdir / "_static" / relative
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
     data_src = Path(app.srcdir) / "data"
     if data_src.is_dir():
         shutil.copytree(
@@ -101,6 +168,43 @@ def write_static_assets(app, exception) -> None:
             dirs_exist_ok=True,
             ignore=shutil.ignore_patterns("staging", "*.md"),
         )
+
+
+# --- Page head ---------------------------------------------------------------------------
+
+DESCRIPTION_LENGTH = 155
+# Text in these is not a page's own summary (objectives box, notes, figures, code).
+NOT_SUMMARY = (nodes.Admonition, nodes.Sequential, nodes.figure, nodes.literal_block, nodes.table)
+
+
+def page_summary(doctree, fallback: str) -> str:
+    """The page's first paragraph of prose, cut at a word to about 155 characters: the
+    page's meta description for search engines and link previews."""
+    for paragraph in doctree.findall(nodes.paragraph):
+        ancestor, inside = paragraph.parent, False
+        while ancestor is not None:
+            if isinstance(ancestor, NOT_SUMMARY):
+                inside = True
+                break
+            ancestor = ancestor.parent
+        text = " ".join(paragraph.astext().split())
+        # A paragraph led by a bold label ("Time and prerequisites.") is a note, not prose.
+        labelled = len(paragraph) > 0 and isinstance(paragraph[0], nodes.strong)
+        if inside or labelled or len(text) < 60:
+            continue
+        if len(text) > DESCRIPTION_LENGTH:
+            text = text[:DESCRIPTION_LENGTH].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+        return text
+    return fallback
+
+
+def add_meta_description(app, pagename, templatename, context, doctree) -> None:
+    """``html-page-context``: a ``<meta name="description">`` on every page."""
+    book = context.get("docstitle") or app.config.html_title or app.config.project
+    fallback = f"{context.get('title') or pagename}, in {book}"
+    summary = page_summary(doctree, fallback) if doctree is not None else fallback
+    tag = f'<meta name="description" content="{html.escape(summary, quote=True)}" />\n'
+    context["metatags"] = context.get("metatags", "") + tag
 
 
 # --- Re-execution when inputs change -----------------------------------------------------
@@ -209,7 +313,8 @@ def add_chart_script_to_single_page(app, pagename, templatename, context, doctre
     """``html-page-context``: the one-page build (for the PDF) gathers every chapter's
     charts into one page, but myst-nb only registers scripts for the page's own notebook."""
     if app.builder.name == "singlehtml":
-        app.add_js_file(render.SCRIPT_PATH, defer="defer")
+        # The print edition's page: draw every chart at once, not as it scrolls into view.
+        app.add_js_file(render.SCRIPT_PATH, defer="defer", **{"data-eager": "true"})
 
 
 def drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> None:
@@ -487,7 +592,10 @@ def setup(app):
     app.connect("build-finished", write_static_assets)
     app.connect("html-page-context", add_chart_script_to_single_page)
     app.connect("html-page-context", fix_citation_list_roles)
+    app.connect("html-page-context", add_meta_description)
     app.connect("builder-inited", share_html_node_handlers)
+    handlers = (visit_chart_picture, None)
+    app.add_node(chart_picture, html=handlers, singlehtml=handlers, dirhtml=handlers)
     # Late priority: after the theme and myst-nb have added their scripts.
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

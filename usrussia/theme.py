@@ -1,4 +1,4 @@
-"""The book's one chart theme: colour-blind-safe colours, readable type, a fixed width.
+"""The book's one chart theme: colour-blind-safe colours, readable type and text colours.
 
 Every chapter gets the same look by calling ``usrussia.setup()``, which registers and
 enables this theme once. Colours come from the Okabe-Ito palette, which stays
@@ -47,9 +47,17 @@ EPISODE_COLORS = {
     "none": "#8c8c8c",
 }
 
-# Wide enough to read, narrow enough for the theme's content column (about 700 px).
+# The plot width in Jupyter, Binder and Colab, and the chart's design width. In the built
+# book every chart is drawn to its column's width instead (usrussia.render, charts.js).
 CHART_WIDTH = 560
 CHART_HEIGHT = 300
+# Text colours for a light background (what Jupyter and the static drawings show; each at
+# least 7:1 on white). In the built book charts.js replaces them, in both light and dark
+# mode, by the page theme's own text colours, and raises any fixed colour a chart sets
+# for text (ANNOTATION_COLOR or a chapter's own) to 4.5:1 against the page.
+TEXT_COLOR = "#222832"
+MUTED_TEXT_COLOR = "#4a5261"
+ANNOTATION_COLOR = "#444444"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 
@@ -84,12 +92,29 @@ def theme_config() -> dict:
             "title": {
                 "fontSize": 16,
                 "anchor": "start",
+                # The headline starts at the chart's left edge, so it can use its width.
+                "frame": "bounds",
+                "color": TEXT_COLOR,
                 "subtitleFontSize": 12,
-                "subtitleColor": "#555555",
+                "subtitleColor": MUTED_TEXT_COLOR,
                 "offset": 12,
             },
-            "axis": {"labelFontSize": 12, "titleFontSize": 13, "gridOpacity": 0.5},
-            "legend": {"labelFontSize": 12, "titleFontSize": 13, "orient": "bottom"},
+            "axis": {
+                "labelFontSize": 12,
+                "titleFontSize": 13,
+                "gridOpacity": 0.5,
+                "labelColor": TEXT_COLOR,
+                "titleColor": TEXT_COLOR,
+            },
+            # Many bars on a narrow screen: drop the labels that would overlap.
+            "axisDiscrete": {"labelOverlap": "greedy"},
+            "legend": {
+                "labelFontSize": 12,
+                "titleFontSize": 13,
+                "orient": "bottom",
+                "labelColor": TEXT_COLOR,
+                "titleColor": TEXT_COLOR,
+            },
             "header": {"labelFontSize": 13, "titleFontSize": 13},
             "text": {"fontSize": 12},
             "range": {"category": categorical},
