@@ -24,21 +24,28 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(INSTALLED): requirements.txt pyproject.toml | $(BIN)/python
+# .jupyter/ holds the JupyterLab settings that open the .md chapters as notebooks
+# (jupytext's viewer). Binder finds it in the home folder; .venv gets a copy.
+LAB_SETTINGS := .jupyter/labconfig/default_setting_overrides.json
+$(INSTALLED): requirements.txt pyproject.toml $(LAB_SETTINGS) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	mkdir -p $(VENV)/etc/jupyter/labconfig
+	cp $(LAB_SETTINGS) $(VENV)/etc/jupyter/labconfig/
 	touch $@
 
 $(TEST_INSTALLED): requirements-test.txt $(INSTALLED)
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	touch $@
 
-notebooks: $(INSTALLED)
-	$(BIN)/python -m usrussia.notebooks
-
-book: notebooks
+# The build writes each chapter's student notebook (usrussia.notebook_export); this copies
+# them to chapters/<name>.ipynb, which the Binder and Colab buttons open.
+book: $(INSTALLED)
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
+	$(BIN)/python -m usrussia.notebooks
 	@echo
 	@echo "The book is built. Open $(CURDIR)/_build/html/index.html in a browser."
+
+notebooks: book
 
 # The assignment edition (no solutions) and the instructor edition (solutions open,
 # instructor notes), built from the same sources into _build/<edition>/_build/html.

@@ -293,6 +293,9 @@ def fix_citation_list_roles(app, pagename, templatename, context, doctree) -> No
 
 
 def setup(app):
+    from usrussia import notebook_export
+
+    notebook_export.setup(app)  # student and instructor notebooks from each chapter
     # Kernels started by the build inherit this, and so pick the offline renderer.
     os.environ[render.BOOK_BUILD_ENV] = "1"
     app.connect("config-inited", configure_edition)
