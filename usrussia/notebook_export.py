@@ -34,6 +34,7 @@ Files written by an HTML build (``_build`` below is the folder holding ``html/``
 from __future__ import annotations
 
 import ast
+import os
 import re
 from pathlib import Path
 from urllib.parse import urljoin
@@ -498,8 +499,27 @@ def _chapter_name(app, docname: str) -> str | None:
     return docname.split("/", 1)[1]
 
 
+REPOSITORY_ENV = "USRUSSIA_REPOSITORY_URL"
+
+
+def point_buttons_at_repository(app, config) -> None:
+    """``config-inited``: USRUSSIA_REPOSITORY_URL (set by the Pages workflow to the
+    repository it runs in) replaces ``repository.url`` for the page buttons (Binder,
+    Colab, edit, issues), so that a fork's site opens the fork. The notebooks keep
+    ``_config.yml``'s address, so that they do not change with who builds them."""
+    options = dict(config.html_theme_options)
+    app.usrussia_repository = options.get("repository_url", "").rstrip("/")
+    override = os.environ.get(REPOSITORY_ENV, "").strip().rstrip("/")
+    if override:
+        options["repository_url"] = override
+        config.html_theme_options = options
+
+
 def repository_url(app) -> str:
-    return app.config.html_theme_options.get("repository_url", "").rstrip("/")
+    """The repository named in ``_config.yml`` (``repository.url``)."""
+    return getattr(app, "usrussia_repository", "") or app.config.html_theme_options.get(
+        "repository_url", ""
+    ).rstrip("/")
 
 
 def site_url(app) -> str:
@@ -633,6 +653,7 @@ def setup(app) -> None:
             for fmt in ("html", "latex", "text", "man", "texinfo", "singlehtml")
         },
     )
+    app.connect("config-inited", point_buttons_at_repository)
     app.connect("source-read", tag_student_cells_unexecuted)
     app.connect("doctree-read", hide_student_cells)
     app.connect("doctree-resolved", export_notebooks)
