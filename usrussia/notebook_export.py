@@ -92,9 +92,7 @@ def _tags(cell: nodes.Element) -> list[str]:
 
 
 def _code_cells(doctree) -> list[nodes.container]:
-    return [
-        n for n in doctree.findall(nodes.container) if n.get("nb_element") == "cell_code"
-    ]
+    return [n for n in doctree.findall(nodes.container) if n.get("nb_element") == "cell_code"]
 
 
 def hide_student_cells(app, doctree) -> None:
@@ -197,7 +195,7 @@ class MarkdownWriter:
             return f"```{language}\n{node.astext().rstrip()}\n```"
         if isinstance(node, nodes.rubric):
             return f"**{self.inlines(node).strip()}**"
-        if isinstance(node, nodes.admonition) or isinstance(node, nodes.Admonition):
+        if isinstance(node, nodes.admonition | nodes.Admonition):
             return self._admonition(node)
         if isinstance(node, nodes.definition_list):
             items = []
@@ -266,9 +264,7 @@ def _is_exercise(node) -> bool:
     return type(node).__name__ in ("exercise_node", "exercise_enumerable_node")
 
 
-_GLUE_FIGURE = re.compile(
-    r"^`{3,}\{glue:figure\}\s+(\S+)\s*\n((?::[\w-]+:.*\n)*)", re.MULTILINE
-)
+_GLUE_FIGURE = re.compile(r"^`{3,}\{glue:figure\}\s+(\S+)\s*\n((?::[\w-]+:.*\n)*)", re.MULTILINE)
 
 
 def glue_figure_names(source: str) -> dict[str, str]:
@@ -331,9 +327,9 @@ class NotebookBuilder:
         elif isinstance(node, nodes.title) and isinstance(node.parent, nodes.section):
             self.flush()
             self.markdown.append(f"{'#' * max(level, 1)} {writer.inlines(node).strip()}")
-        elif isinstance(node, nodes.container) and node.get("nb_element") == "cell_code":
-            self.code(node["cell_index"])
-        elif isinstance(node, student_cell):
+        elif isinstance(node, student_cell) or (
+            isinstance(node, nodes.container) and node.get("nb_element") == "cell_code"
+        ):
             self.code(node["cell_index"])
         elif isinstance(node, nodes.figure):
             self.figure(node)
@@ -342,7 +338,7 @@ class NotebookBuilder:
         elif _is_solution(node):
             if self.solutions:
                 self.exercise(node)
-        elif isinstance(node, nodes.Invisible) or isinstance(node, nodes.target):
+        elif isinstance(node, nodes.Invisible | nodes.target):
             pass
         else:
             self.markdown.append(writer.block(node))
