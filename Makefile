@@ -14,7 +14,7 @@ help:
 	@echo "make test   set up .venv with test tools, run the whole test suite"
 	@echo "make book-student     the assignment edition, without solutions"
 	@echo "make book-instructor  the instructor edition, solutions open, instructor notes"
-	@echo "make notebooks        regenerate chapters/*.ipynb from the .md chapters"
+	@echo "make notebooks        build, then copy the student notebooks to chapters/*.ipynb"
 	@echo "make pdf              the print edition, _build/pdf/book.pdf"
 	@echo "make lint   ruff check and format check"
 	@echo "make clean  remove _build (the execution cache too)"
