@@ -224,3 +224,90 @@ def test_first_cell_finds_the_data_from_the_repository_root(student_python):
 def test_notebook_runs_with_the_oldest_declared_versions(oldest_python, tmp_path, source):
     """Installed non-editably and run outside the book: the data come with the package."""
     run(oldest_python, RUN_NOTEBOOK, source.with_suffix(".ipynb"), tmp_path)
+
+
+# --- Student cells, in a small book of one chapter ----------------------------------------
+
+PRACTICE = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+```{code-cell} ipython3
+:tags: [remove-input]
+import usrussia
+
+usrussia.setup()
+```
+
+```{code-cell} ipython3
+:tags: [remove-cell]
+from usrussia import glue
+
+glue("practice_count", f"{len(usrussia.load('timeline')):,}", display=False)
+```
+
+# Practice
+
+The timeline holds {glue:text}`practice_count` events {cite:p}`reset-state2009geneva`.
+
+## Exercises
+
+```{exercise}
+:label: practice-ex-count
+
+Count the events of 2012.
+```
+
+```{code-cell} ipython3
+:tags: [student]
+events = usrussia.load("timeline")
+answer = ...
+raise RuntimeError("a student cell ran in the build")
+```
+
+````{solution-start} practice-ex-count
+:class: dropdown
+````
+
+```{code-cell} ipython3
+solved = 42
+```
+
+````{solution-end}
+````
+"""
+
+
+def test_student_cells_are_not_run_or_shown_but_are_in_the_notebook(book_copy):
+    from tests.conftest import build_book
+
+    root = book_copy(["chapters/practice"])
+    (root / "chapters" / "practice.md").write_text(PRACTICE, encoding="utf-8")
+    build = build_book(root)
+    assert build.returncode == 0, build.log[-4000:]  # the raising student cell did not run
+    page = (build.html / "chapters" / "practice.html").read_text(encoding="utf-8")
+    assert "a student cell ran" not in page and "answer = ..." not in page
+
+    student = read(root / "_build" / "notebooks" / "student" / "practice.ipynb")
+    sources = [(c.cell_type, c.source) for c in student.cells]
+    exercise = next(i for i, (t, s) in enumerate(sources) if "Count the events" in s)
+    scaffold = next(i for i, (t, s) in enumerate(sources) if "answer = ..." in s)
+    assert scaffold == exercise + 1, "the scaffold does not follow its exercise"
+    assert student.cells[scaffold].metadata["tags"] == ["student"]
+    text = "\n".join(s for t, s in sources if t == "markdown")
+    events = len(__import__("usrussia").load("timeline"))
+    assert f"{events:,} events" in text and not myst_left(text)
+    assert "bibliography.html#" in text, "the citation is not linked to the bibliography"
+    assert not any("solved = 42" in s for t, s in sources)
+    assert not any("glue(" in s for t, s in sources), "a remove-cell cell reached it"
+    assert sources[1][0] == "code" and "usrussia.setup()" in sources[1][1]
+
+    instructor = read(build.html / "notebooks" / "instructor" / "practice.ipynb")
+    assert any("solved = 42" in c.source for c in instructor.cells)
