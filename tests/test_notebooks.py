@@ -196,7 +196,7 @@ def oldest_python(tmp_path_factory):
 def page_figures(built_book, source) -> int:
     """The page's numbered figures (charts in solutions are not figures)."""
     page = (built_book.html / "chapters" / f"{source.stem}.html").read_text(encoding="utf-8")
-    return page.count('<span class="caption-number">')
+    return page.count('<span class="caption-number">Fig')
 
 
 @pytest.mark.parametrize("source", CHAPTERS, ids=IDS)
