@@ -432,6 +432,14 @@ def _names(tree) -> tuple[set[str], set[str]]:
     """Names a piece of code binds and names it reads."""
     bound, read = set(), set()
     for node in ast.walk(tree):
+        # x[...] = and x.attr = change x: count them as binding it.
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                while isinstance(target, ast.Subscript | ast.Attribute):
+                    target = target.value
+                if isinstance(target, ast.Name):
+                    bound.add(target.id)
         if isinstance(node, ast.Name):
             (bound if isinstance(node.ctx, ast.Store) else read).add(node.id)
         elif isinstance(node, ast.FunctionDef | ast.ClassDef):
