@@ -8,6 +8,7 @@ import re
 from types import SimpleNamespace
 from urllib.parse import unquote
 
+import nbformat
 import pytest
 import yaml
 
@@ -117,3 +118,22 @@ def test_repository_override_changes_the_buttons_not_the_notebooks(monkeypatch):
     assert config.html_theme_options["repository_url"].startswith(
         "https://github.com/us-russia-book/"
     )
+
+
+def test_assignment_edition_keeps_buttons_that_serve_the_student_notebook(book_copy, monkeypatch):
+    from tests.conftest import build_book
+    from tests.test_notebooks import solution_code
+
+    chapter = "reset"
+    root = book_copy([f"chapters/{chapter}"])
+    monkeypatch.setenv("USRUSSIA_EDITION", "student")
+    build = build_book(root)
+    assert build.returncode == 0, build.log[-4000:]
+    page = build.html / "chapters" / f"{chapter}.html"
+    html = page.read_text(encoding="utf-8")
+    assert BINDER.findall(html) == COLAB.findall(html) == [f"chapters/{chapter}.ipynb"]
+    assert "_sources/chapters/reset.md" not in html, "a page source it does not have"
+    served = nbformat.read(page.parent / DOWNLOAD.findall(html)[0], as_version=4)
+    code = [cell.source.strip() for cell in served.cells if cell.cell_type == "code"]
+    solutions = solution_code(REPO / "chapters" / f"{chapter}.md")
+    assert code and solutions and not [s for s in solutions if s in code]

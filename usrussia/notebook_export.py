@@ -627,24 +627,53 @@ def export_notebooks(app, doctree, docname: str) -> None:
 
 def serve_student_notebook(app, pagename, templatename, context, doctree) -> None:
     """``html-page-context`` (after the theme): the download button's ``.ipynb`` is the
-    student notebook; pages without one offer no notebook download and no launch links."""
+    student notebook; pages without one offer no notebook download and no launch links;
+    a build without page sources (the assignment edition) offers none for download."""
     if app.builder.name != "html":
         return
     text = getattr(app, "usrussia_downloads", {}).get(pagename)
     if text is not None:
         _write_if_changed(Path(app.outdir) / "_sources" / f"{pagename}.ipynb", text)
-        return
-    context.pop("ipynb_source", None)
+    else:
+        context.pop("ipynb_source", None)
+    dropped = set()
+    if text is None:
+        dropped |= {"launch-buttons", "download-notebook-button"}
+    if not app.config.html_copy_source:  # the assignment edition: no page sources
+        dropped.add("download-source-button")
     buttons = []
     for button in context.get("header_buttons", []):
-        if button.get("label") == "launch-buttons":
+        if button.get("label") in dropped:
             continue
         if button.get("label") == "download-buttons":
             button = dict(button)
-            button["buttons"] = [
-                b for b in button["buttons"] if b.get("label") != "download-notebook-button"
-            ]
+            button["buttons"] = [b for b in button["buttons"] if b.get("label") not in dropped]
         buttons.append(button)
+    has_notebook_button = any(
+        b.get("label") == "download-notebook-button"
+        for group in buttons
+        for b in group.get("buttons", [])
+    )
+    if text is not None and not has_notebook_button and "pathto" in context:
+        # Without page sources the theme offers no download group: give the notebook one.
+        buttons.append(
+            {
+                "type": "group",
+                "tooltip": "Download this page",
+                "icon": "fas fa-download",
+                "label": "download-buttons",
+                "buttons": [
+                    {
+                        "type": "link",
+                        "url": f"{context['pathto']('_sources', 1)}/{pagename}.ipynb",
+                        "text": ".ipynb",
+                        "icon": "fas fa-code",
+                        "tooltip": "Download notebook file",
+                        "label": "download-notebook-button",
+                    }
+                ],
+            }
+        )
     if "header_buttons" in context:
         context["header_buttons"] = buttons
 

@@ -242,16 +242,14 @@ def configure_edition(app, config) -> None:
     """``config-inited``: tag the build with its edition and set what each one shows.
 
     Chapters hold instructor notes in ``{only} edition_instructor`` blocks. The student
-    (assignment) edition also drops the page sources and the download and launch buttons,
-    which would otherwise hand out the solutions with the notebook.
+    (assignment) edition also drops the page sources, which hold the solutions; its
+    download, Binder and Colab buttons stay, as they serve the student notebooks, which
+    have none (``usrussia.notebook_export``).
     """
     edition = current_edition()
     app.tags.add(f"edition_{edition}")
     if edition == "student":
         config.html_copy_source = False
-        options = dict(config.html_theme_options)
-        options.update(use_download_button=False, launch_buttons={})
-        config.html_theme_options = options
 
 
 def apply_edition_to_solutions(app, doctree) -> None:
