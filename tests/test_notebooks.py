@@ -68,6 +68,8 @@ def test_markdown_has_no_myst_markup(source):
         for p in myst_left(cell.source)
     ]
     assert not problems, "\n".join(problems[:20])
+    scripts = [i for i, c in enumerate(notebook.cells) if "<script" in c.source]
+    assert not scripts, f"script elements from the page in markdown cells {scripts}"
 
 
 def solution_code(source) -> list[str]:

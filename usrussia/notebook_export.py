@@ -142,7 +142,7 @@ class MarkdownWriter:
         if isinstance(node, nodes.image):
             return f"![{_escape(node.get('alt', ''))}]({node['uri']})"
         if isinstance(node, nodes.raw):
-            return node.astext() if node.get("format") == "html" else ""
+            return _raw_html(node)
         if isinstance(node, nodes.footnote_reference):
             return f"[{node.astext()}]"
         if isinstance(node, (nodes.target, nodes.comment, nodes.substitution_definition)):
@@ -213,7 +213,7 @@ class MarkdownWriter:
         if isinstance(node, nodes.image):
             return self.inline(node)
         if isinstance(node, nodes.raw):
-            return node.astext() if node.get("format") == "html" else ""
+            return _raw_html(node)
         if isinstance(node, nodes.transition):
             return "---"
         if isinstance(node, (nodes.target, nodes.comment, nodes.substitution_definition)):
@@ -247,6 +247,14 @@ class MarkdownWriter:
             body_nodes = list(node.children)
         body = "\n\n".join(p for p in (self.block(c) for c in body_nodes) if p.strip())
         return _quote(f"**{title}**\n\n{body}")
+
+
+def _raw_html(node) -> str:
+    """Raw HTML a chapter wrote, kept; scripts that extensions insert, dropped."""
+    text = node.astext()
+    if node.get("format") != "html" or "<script" in text:
+        return ""
+    return text
 
 
 def _quote(text: str) -> str:
