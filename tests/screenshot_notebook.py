@@ -1,10 +1,11 @@
-"""Screenshots of a student notebook as JupyterLab shows it: the chapter's top and its
-first exercise, in headless Chromium.
+"""Screenshots of a student notebook as JupyterLab shows it: the chapter's top, prose with
+numbers, and its first exercise, in headless Chromium.
 
     .venv/bin/python -m tests.screenshot_notebook [chapters/new_start.ipynb]
 
 Starts JupyterLab on 127.0.0.1 (no token, this machine only), opens the notebook, writes
-``_build/screenshots/<name>-top.png`` and ``<name>-exercise.png``, and stops JupyterLab.
+``_build/screenshots/<name>-top.png``, ``-numbers.png`` (a paragraph with numbers from
+the data and citations) and ``-exercise.png``, and stops JupyterLab.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from usrussia.print_edition import CHROMIUM_ARGS
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "_build" / "screenshots"
 EXERCISE = re.compile(r"^Exercise \d+")
+NUMBER = re.compile(r"\d,\d{3}")
 
 
 def free_port() -> int:
@@ -76,7 +78,7 @@ def screenshot(notebook: str = "chapters/new_start.ipynb") -> list[Path]:
     )
     OUT.mkdir(parents=True, exist_ok=True)
     name = Path(notebook).stem
-    shots = [OUT / f"{name}-top.png", OUT / f"{name}-exercise.png"]
+    shots = [OUT / f"{name}-{part}.png" for part in ("top", "numbers", "exercise")]
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for(f"{base}/lab")
@@ -89,10 +91,18 @@ def screenshot(notebook: str = "chapters/new_start.ipynb") -> list[Path]:
             page.wait_for_selector(".jp-Notebook .jp-MarkdownOutput", timeout=60_000)
             page.wait_for_timeout(2000)
             page.screenshot(path=str(shots[0]))
-            exercise = page.locator(".jp-MarkdownOutput strong", has_text=EXERCISE).first
-            exercise.evaluate("element => element.scrollIntoView({block: 'start'})")
-            page.wait_for_timeout(1000)
-            page.screenshot(path=str(shots[1]))
+            for shot, target in zip(
+                shots[1:],
+                [
+                    # A paragraph with numbers from the data (e.g. "1,800") and citations.
+                    page.locator(".jp-MarkdownOutput p", has_text=NUMBER).first,
+                    page.locator(".jp-MarkdownOutput strong", has_text=EXERCISE).first,
+                ],
+                strict=True,
+            ):
+                target.evaluate("element => element.scrollIntoView({block: 'start'})")
+                page.wait_for_timeout(1000)
+                page.screenshot(path=str(shot))
             browser.close()
     finally:
         lab.terminate()
