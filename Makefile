@@ -15,8 +15,9 @@ help:
 	@echo "make test   set up .venv with test tools, run the whole test suite"
 	@echo "make book-student     the assignment edition, without solutions"
 	@echo "make book-instructor  the instructor edition, solutions open, instructor notes"
-	@echo "make notebooks        regenerate chapters/*.ipynb from the .md chapters"
+	@echo "make notebooks        build, then copy the student notebooks to chapters/*.ipynb"
 	@echo "make pdf              the print editions, _build/pdf/book.pdf and book-assignment.pdf"
+	@echo "make chapter NAME=x   a new chapter from the template, added to _toc.yml, then built"
 	@echo "make lint   ruff check and format check"
 	@echo "make clean  remove _build (the execution cache too)"
 
@@ -25,19 +26,24 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(INSTALLED): requirements.txt pyproject.toml | $(BIN)/python
+# .jupyter/ holds the JupyterLab settings that open the .md chapters as notebooks
+# (jupytext's viewer). Binder finds it in the home folder; .venv gets a copy.
+LAB_SETTINGS := .jupyter/labconfig/default_setting_overrides.json
+$(INSTALLED): requirements.txt pyproject.toml $(LAB_SETTINGS) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	mkdir -p $(VENV)/etc/jupyter/labconfig
+	cp $(LAB_SETTINGS) $(VENV)/etc/jupyter/labconfig/
 	touch $@
 
 $(TEST_INSTALLED): requirements-test.txt $(INSTALLED)
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	touch $@
 
-notebooks: $(INSTALLED)
-	$(BIN)/python -m usrussia.notebooks
-
-book: notebooks
+# The build writes each chapter's student notebook (usrussia.notebook_export); this copies
+# them to chapters/<name>.ipynb, which the Binder and Colab buttons open.
+book: $(INSTALLED)
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
+	$(BIN)/python -m usrussia.notebooks
 	@echo
 	@echo "The book is built. Open $(CURDIR)/_build/html/index.html in a browser."
 
@@ -47,6 +53,8 @@ chapter: $(INSTALLED)
 	@test -n "$(NAME)" || { echo "Usage: make chapter NAME=<name>  (for example NAME=arms_control)" >&2; exit 2; }
 	$(BIN)/python -m usrussia.scaffold "$(NAME)"
 	$(MAKE) --no-print-directory book
+
+notebooks: book
 
 # The assignment edition (no solutions) and the instructor edition (solutions open,
 # instructor notes), built from the same sources into _build/<edition>/_build/html.

@@ -1,28 +1,148 @@
-"""The .ipynb edition of every chapter: in sync with its source, and runnable as a student
-would run it, in a fresh environment made from requirements.txt alone."""
+"""The student notebook of every chapter (chapters/<name>.ipynb): in sync with the build,
+free of MyST markup and of solutions, and runnable as a student would run it, in a fresh
+environment made from requirements.txt alone and in one with the oldest versions the
+helper package declares (as in Colab), from any working folder."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 import subprocess
 import sys
 import textwrap
 
+import nbformat
 import pytest
 
 from tests.conftest import REPO
-from usrussia.notebooks import book_config, chapter_sources, notebook_text
+from usrussia.notebooks import built_notebook, chapter_sources
 
 CHAPTERS = chapter_sources()
-REPOSITORY = book_config()["repository"]["url"]
+IDS = [p.stem for p in CHAPTERS]
+
+# MyST that must never reach a notebook: roles, directive fences, directive option lines,
+# substitutions.
+MYST_PATTERNS = {
+    "role": re.compile(r"\{[a-z][\w:-]*\}`"),
+    "directive fence": re.compile(r"^\s*(`{3,}|:{3,})\s*\{", re.MULTILINE),
+    "option line": re.compile(r"^\s*:[\w-]+:(\s|$)", re.MULTILINE),
+    "substitution": re.compile(r"\{\{[^}]*\}\}"),
+}
 
 
-@pytest.mark.parametrize("source", CHAPTERS, ids=lambda p: p.stem)
-def test_notebook_is_in_sync_with_its_chapter(source):
+def myst_left(text: str) -> list[str]:
+    return [
+        f"{kind}: {match.group(0)!r}"
+        for kind, pattern in MYST_PATTERNS.items()
+        for match in pattern.finditer(text)
+    ]
+
+
+def test_myst_detector_finds_markup():
+    assert myst_left("As {cite:p}`key` says") and myst_left("```{admonition} X\n:class: tip\n")
+    assert not myst_left("Plain text with a [link](https://example.org) and `code`.")
+
+
+def read(path):
+    return nbformat.read(path, as_version=4)
+
+
+@pytest.mark.parametrize("source", CHAPTERS, ids=IDS)
+def test_notebook_is_in_sync_with_the_build(built_book, source):
     target = source.with_suffix(".ipynb")
+    built = built_notebook(source, built_book.root)
     assert target.is_file(), f"{target.name} is missing: run `make notebooks`"
-    assert target.read_text(encoding="utf-8") == notebook_text(source, REPOSITORY), (
+    assert target.read_text(encoding="utf-8") == built.read_text(encoding="utf-8"), (
         f"{target.name} is out of date with {source.name}: run `make notebooks`"
     )
+
+
+@pytest.mark.parametrize("source", CHAPTERS, ids=IDS)
+def test_markdown_has_no_myst_markup(source):
+    notebook = read(source.with_suffix(".ipynb"))
+    problems = [
+        f"cell {i}: {p}"
+        for i, cell in enumerate(notebook.cells)
+        if cell.cell_type == "markdown"
+        for p in myst_left(cell.source)
+    ]
+    assert not problems, "\n".join(problems[:20])
+    scripts = [i for i, c in enumerate(notebook.cells) if "<script" in c.source]
+    assert not scripts, f"script elements from the page in markdown cells {scripts}"
+
+
+def solution_code(source) -> list[str]:
+    """The code cells inside the chapter's solutions (solution-start … solution-end)."""
+    text = source.read_text(encoding="utf-8")
+    blocks = re.findall(r"\{solution-start\}.*?\{solution-end\}", text, re.DOTALL)
+    blocks += re.findall(r"`{3,}\{solution\}.*?\n`{3,}\n", text, re.DOTALL)
+    cells = []
+    for block in blocks:
+        for code in re.findall(r"```\{code-cell\}[^\n]*\n(.*?)\n```", block, re.DOTALL):
+            lines = [line for line in code.splitlines() if not line.startswith(":")]
+            cells.append("\n".join(lines).strip())
+    return [c for c in cells if c]
+
+
+@pytest.mark.parametrize("source", CHAPTERS, ids=IDS)
+def test_notebook_holds_no_solution(source):
+    notebook = read(source.with_suffix(".ipynb"))
+    code = [c.source.strip() for c in notebook.cells if c.cell_type == "code"]
+    solutions = solution_code(source)
+    assert solutions, f"{source.name}: no solutions found: the test would prove nothing"
+    leaked = [s.splitlines()[0] for s in solutions if s in code]
+    assert not leaked, f"{source.name}: solutions in the student notebook: {leaked}"
+    text = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    assert "Solution to" not in text
+
+
+@pytest.mark.parametrize("source", CHAPTERS, ids=IDS)
+def test_instructor_notebook_has_the_solutions(built_book, source):
+    path = built_book.html / "notebooks" / "instructor" / f"{source.stem}.ipynb"
+    code = [c.source.strip() for c in read(path).cells if c.cell_type == "code"]
+    missing = [s.splitlines()[0] for s in solution_code(source) if s not in code]
+    assert not missing, f"{path.name} lacks solutions: {missing}"
+
+
+# --- Running them ------------------------------------------------------------------------
+
+RUN_NOTEBOOK = textwrap.dedent("""
+    import json, sys, nbformat
+    from nbclient import NotebookClient
+    notebook = nbformat.read(sys.argv[1], as_version=4)
+    NotebookClient(notebook, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": sys.argv[2]}}).execute()
+    # Outside a book build charts use Altair's "html" renderer (usrussia.render).
+    charts = sum(1 for cell in notebook.cells for output in cell.get("outputs", [])
+                 if "vegaEmbed" in str(output.get("data", {}).get("text/html", "")))
+    print(json.dumps({"charts": charts}))
+""")
+
+# The first code cell alone, then every dataset: finds the data from this folder?
+FIND_DATA = textwrap.dedent("""
+    import json, sys, nbformat
+    from nbclient import NotebookClient
+    notebook = nbformat.read(sys.argv[1], as_version=4)
+    first = next(c for c in notebook.cells if c.cell_type == "code")
+    check = nbformat.v4.new_code_cell(
+        "print(sum(len(usrussia.load(n)) for n in usrussia.dataset_names()))")
+    notebook.cells = [first, check]
+    NotebookClient(notebook, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": sys.argv[2]}}).execute()
+    print(json.dumps({"rows": int(check.outputs[0]["text"])}))
+""")
+
+
+def run(python, script, notebook, cwd) -> dict:
+    result = subprocess.run(
+        [str(python), "-c", script, str(notebook), str(cwd)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+    )
+    assert result.returncode == 0, f"{notebook.name} failed in {cwd}:\n{result.stderr[-4000:]}"
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 @pytest.fixture(scope="module")
@@ -41,31 +161,155 @@ def student_python(tmp_path_factory):
     return python
 
 
-RUN_NOTEBOOK = textwrap.dedent("""
-    import sys, nbformat
-    from nbclient import NotebookClient
-    path = sys.argv[1]
-    notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": sys.argv[2]}}).execute()
-    print("ran", len(notebook.cells), "cells")
-""")
+# The oldest versions pyproject.toml allows, as a Colab session has them, and the helper
+# package installed the way Colab's set-up cell does it: `pip install .`, not editable.
+OLDEST = ["pandas==2.2.*", "altair==5.5.*", "vl-convert-python==1.7.*"]
+RUNNER = ["ipykernel", "nbclient", "nbformat"]
 
 
-@pytest.mark.parametrize("source", CHAPTERS, ids=lambda p: p.stem)
-def test_notebook_runs_top_to_bottom_in_a_fresh_environment(student_python, source):
-    notebook = source.with_suffix(".ipynb")
-    result = subprocess.run(
-        [str(student_python), "-c", RUN_NOTEBOOK, str(notebook), str(source.parent)],
+@pytest.fixture(scope="module")
+def oldest_python(tmp_path_factory):
+    """A virtual environment with the oldest declared versions, cached under _build/."""
+    key = hashlib.sha256(
+        ((REPO / "pyproject.toml").read_text() + "".join(OLDEST + RUNNER)).encode()
+    ).hexdigest()[:12]
+    venv = REPO / "_build" / f"oldest-venv-{key}"
+    python = venv / "bin" / "python"
+    if not (venv / ".complete").is_file():
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
+        install = subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", *OLDEST, *RUNNER, "."],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        )
+        assert install.returncode == 0, install.stdout + install.stderr
+        (venv / ".complete").touch()
+    # Fresh data each run: reinstall the package itself (quick, no dependencies).
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall", "."],
+        cwd=REPO,
+        check=True,
         capture_output=True,
-        text=True,
-        cwd=source.parent,
     )
-    assert result.returncode == 0, f"{notebook.name} failed:\n{result.stderr[-4000:]}"
+    return python
 
 
-def test_launch_buttons_open_the_notebook(built_book):
-    page = (built_book.html / "chapters" / f"{CHAPTERS[0].stem}.html").read_text()
-    name = f"chapters/{CHAPTERS[0].stem}.ipynb"
-    assert f"urlpath=lab/tree/{name}" in page, "the Binder button does not open the .ipynb"
-    assert f"/blob/main/{name}" in page, "the Colab button does not open the .ipynb"
+def page_figures(built_book, source) -> int:
+    """The page's numbered figures (charts in solutions are not figures)."""
+    page = (built_book.html / "chapters" / f"{source.stem}.html").read_text(encoding="utf-8")
+    return page.count('<span class="caption-number">Fig')
+
+
+@pytest.mark.parametrize("source", CHAPTERS, ids=IDS)
+def test_notebook_runs_from_its_folder_and_draws_every_chart(student_python, built_book, source):
+    result = run(student_python, RUN_NOTEBOOK, source.with_suffix(".ipynb"), source.parent)
+    figures = page_figures(built_book, source)
+    assert result["charts"] >= figures, (
+        f"{source.stem}: the notebook draws {result['charts']} charts, the page {figures}"
+    )
+
+
+@pytest.mark.parametrize("source", CHAPTERS, ids=IDS)
+def test_notebook_runs_from_an_unrelated_folder(student_python, tmp_path, source):
+    run(student_python, RUN_NOTEBOOK, source.with_suffix(".ipynb"), tmp_path)
+
+
+def test_first_cell_finds_the_data_from_the_repository_root(student_python):
+    # The whole notebooks run from chapters/ and from an unrelated folder above; from the
+    # repository root only the data-finding part, to keep the suite fast.
+    result = run(student_python, FIND_DATA, CHAPTERS[0].with_suffix(".ipynb"), REPO)
+    assert result["rows"] > 0
+
+
+@pytest.mark.parametrize("source", CHAPTERS, ids=IDS)
+def test_notebook_runs_with_the_oldest_declared_versions(oldest_python, tmp_path, source):
+    """Installed non-editably and run outside the book: the data come with the package."""
+    run(oldest_python, RUN_NOTEBOOK, source.with_suffix(".ipynb"), tmp_path)
+
+
+# --- Student cells, in a small book of one chapter ----------------------------------------
+
+PRACTICE = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+```{code-cell} ipython3
+:tags: [remove-input]
+import usrussia
+
+usrussia.setup()
+```
+
+```{code-cell} ipython3
+:tags: [remove-cell]
+from usrussia import glue
+
+glue("practice_count", f"{len(usrussia.load('timeline')):,}", display=False)
+```
+
+# Practice
+
+The timeline holds {glue:text}`practice_count` events {cite:p}`reset-state2009geneva`.
+
+## Exercises
+
+```{exercise}
+:label: practice-ex-count
+
+Count the events of 2012.
+```
+
+```{code-cell} ipython3
+:tags: [student]
+events = usrussia.load("timeline")
+answer = ...
+raise RuntimeError("a student cell ran in the build")
+```
+
+````{solution-start} practice-ex-count
+:class: dropdown
+````
+
+```{code-cell} ipython3
+solved = 42
+```
+
+````{solution-end}
+````
+"""
+
+
+def test_student_cells_are_not_run_or_shown_but_are_in_the_notebook(book_copy):
+    from tests.conftest import build_book
+
+    root = book_copy(["chapters/practice"])
+    (root / "chapters" / "practice.md").write_text(PRACTICE, encoding="utf-8")
+    build = build_book(root)
+    assert build.returncode == 0, build.log[-4000:]  # the raising student cell did not run
+    page = (build.html / "chapters" / "practice.html").read_text(encoding="utf-8")
+    assert "a student cell ran" not in page and "answer = ..." not in page
+
+    student = read(root / "_build" / "notebooks" / "student" / "practice.ipynb")
+    sources = [(c.cell_type, c.source) for c in student.cells]
+    exercise = next(i for i, (t, s) in enumerate(sources) if "Count the events" in s)
+    scaffold = next(i for i, (t, s) in enumerate(sources) if "answer = ..." in s)
+    assert scaffold == exercise + 1, "the scaffold does not follow its exercise"
+    assert student.cells[scaffold].metadata["tags"] == ["student"]
+    text = "\n".join(s for t, s in sources if t == "markdown")
+    events = len(__import__("usrussia").load("timeline"))
+    assert f"{events:,} events" in text and not myst_left(text)
+    assert "bibliography.html#" in text, "the citation is not linked to the bibliography"
+    assert not any("solved = 42" in s for t, s in sources)
+    assert not any("glue(" in s for t, s in sources), "a remove-cell cell reached it"
+    assert sources[1][0] == "code" and "usrussia.setup()" in sources[1][1]
+
+    instructor = read(build.html / "notebooks" / "instructor" / "practice.ipynb")
+    assert any("solved = 42" in c.source for c in instructor.cells)

@@ -27,6 +27,8 @@ import pandas as pd
 # (the tests use it to load deliberately broken copies).
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = REPO_ROOT / "data"
+# pyproject.toml installs a copy of data/ as the package usrussia.bookdata.
+INSTALLED_DATA_DIR = Path(__file__).resolve().parent / "bookdata"
 PACKAGE_FILE = "datapackage.json"
 
 # How many problems one error message lists before it stops counting.
@@ -88,7 +90,10 @@ def data_dir() -> Path:
     In order: the USRUSSIA_DATA environment variable; a ``data/`` folder with a
     datapackage.json in the working directory or above it (a notebook runs in
     ``chapters/``, so this finds the book's data in a clone, in Binder and in a copy of
-    the book); the data beside this package.
+    the book); the data beside this package (a clone or an editable install); the copy
+    of the data installed with the package (``pip install .``, as Binder and Colab do).
+
+    Raises FileNotFoundError, saying what to set, if none of these holds the data.
     """
     if os.environ.get("USRUSSIA_DATA"):
         return Path(os.environ["USRUSSIA_DATA"])
@@ -96,7 +101,16 @@ def data_dir() -> Path:
     for folder in (here, *here.parents):
         if (folder / "data" / PACKAGE_FILE).is_file():
             return folder / "data"
-    return DEFAULT_DATA_DIR
+    if (DEFAULT_DATA_DIR / PACKAGE_FILE).is_file():
+        return DEFAULT_DATA_DIR
+    if (INSTALLED_DATA_DIR / PACKAGE_FILE).is_file():
+        return INSTALLED_DATA_DIR
+    raise FileNotFoundError(
+        f"The book's data were not found: no data/{PACKAGE_FILE} in {here} or a folder "
+        f"above it, nor in {DEFAULT_DATA_DIR} or {INSTALLED_DATA_DIR}. Set the environment "
+        "variable USRUSSIA_DATA to the book's data folder, e.g. in a notebook: "
+        "import os; os.environ['USRUSSIA_DATA'] = '/path/to/the/book/data'"
+    )
 
 
 @cache

@@ -352,16 +352,14 @@ def configure_edition(app, config) -> None:
     """``config-inited``: tag the build with its edition and set what each one shows.
 
     Chapters hold instructor notes in ``{only} edition_instructor`` blocks. The student
-    (assignment) edition also drops the page sources and the download and launch buttons,
-    which would otherwise hand out the solutions with the notebook.
+    (assignment) edition also drops the page sources, which hold the solutions; its
+    download, Binder and Colab buttons stay, as they serve the student notebooks, which
+    have none (``usrussia.notebook_export``).
     """
     edition = current_edition()
     app.tags.add(f"edition_{edition}")
     if edition == "student":
         config.html_copy_source = False
-        options = dict(config.html_theme_options)
-        options.update(use_download_button=False, launch_buttons={})
-        config.html_theme_options = options
 
 
 def apply_edition_to_solutions(app, doctree) -> None:
@@ -579,6 +577,9 @@ def _chapter_parser():
 
 
 def setup(app):
+    from usrussia import notebook_export
+
+    notebook_export.setup(app)  # student and instructor notebooks from each chapter
     # Kernels started by the build inherit this, and so pick the offline renderer.
     os.environ[render.BOOK_BUILD_ENV] = "1"
     app.connect("config-inited", configure_edition)

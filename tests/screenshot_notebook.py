@@ -1,0 +1,115 @@
+"""Screenshots of a student notebook as JupyterLab shows it: the chapter's top, prose with
+numbers, and its first exercise, in headless Chromium.
+
+    .venv/bin/python -m tests.screenshot_notebook [chapters/new_start.ipynb]
+
+Starts JupyterLab on 127.0.0.1 (no token, this machine only), opens the notebook, writes
+``_build/screenshots/<name>-top.png``, ``-numbers.png`` (a paragraph with numbers from
+the data and citations) and ``-exercise.png``, and stops JupyterLab.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from tests.browser_setup import find_chromium
+from usrussia.print_edition import CHROMIUM_ARGS
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "_build" / "screenshots"
+EXERCISE = re.compile(r"^Exercise \d+")
+NUMBER = re.compile(r"\d,\d{3}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return  # it answered
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"JupyterLab did not answer at {url}")
+
+
+def screenshot(notebook: str = "chapters/new_start.ipynb") -> list[Path]:
+    port = free_port()
+    # Render every cell at once (JupyterLab otherwise draws cells as they scroll into view).
+    settings = OUT / "lab-settings"
+    tracker = settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True, exist_ok=True)
+    tracker.write_text('{"windowingMode": "none"}')
+    news = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    news.parent.mkdir(parents=True, exist_ok=True)
+    news.write_text('{"fetchNews": "false", "checkForUpdates": false}')
+    lab = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "jupyter-lab"),
+            "--no-browser",
+            f"--port={port}",
+            "--ip=127.0.0.1",
+            "--IdentityProvider.token=",
+            "--ServerApp.password=",
+            "--ServerApp.disable_check_xsrf=True",
+            "--allow-root",  # containers often run as root
+            f"--ServerApp.root_dir={REPO}",
+            f"--LabApp.user_settings_dir={settings}",
+            f"--LabApp.workspaces_dir={OUT / 'lab-workspaces'}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    OUT.mkdir(parents=True, exist_ok=True)
+    name = Path(notebook).stem
+    shots = [OUT / f"{name}-{part}.png" for part in ("top", "numbers", "exercise")]
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(f"{base}/lab")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=find_chromium(), headless=True, args=CHROMIUM_ARGS
+            )
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(f"{base}/lab/tree/{notebook}?reset", wait_until="load")
+            page.wait_for_selector(".jp-Notebook .jp-MarkdownOutput", timeout=60_000)
+            page.wait_for_timeout(2000)
+            page.screenshot(path=str(shots[0]))
+            for shot, target in zip(
+                shots[1:],
+                [
+                    # A paragraph with numbers from the data (e.g. "1,800") and citations.
+                    page.locator(".jp-MarkdownOutput p", has_text=NUMBER).first,
+                    page.locator(".jp-MarkdownOutput strong", has_text=EXERCISE).first,
+                ],
+                strict=True,
+            ):
+                target.evaluate("element => element.scrollIntoView({block: 'start'})")
+                page.wait_for_timeout(1000)
+                page.screenshot(path=str(shot))
+            browser.close()
+    finally:
+        lab.terminate()
+        lab.wait(timeout=30)
+    return shots
+
+
+if __name__ == "__main__":
+    for path in screenshot(*sys.argv[1:]):
+        print(path)
