@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import yaml
 
 from tests.conftest import REPO
 from usrussia.notebooks import chapter_sources
@@ -40,7 +41,11 @@ def narrative_words(text: str) -> int:
 def test_episode_chapter_has_what_an_instructor_assigns(name):
     text = source(name)
     assert "Learning objectives" in text, "no learning objectives"
-    assert narrative_words(text) >= 2500, f"narrative has {narrative_words(text)} words"
+    # An episode's narrative is the long read; the chapter comparing the episodes
+    # (front matter `usrussia: kind: comparison`) draws on theirs and is shorter.
+    meta = yaml.safe_load(text.split("---")[1]).get("usrussia", {})
+    floor = 1500 if meta.get("kind") == "comparison" else 2500
+    assert narrative_words(text) >= floor, f"narrative has {narrative_words(text)} words"
     figures = re.findall(r"^mystnb:\n  figure:\n", text, re.M)
     assert len(figures) + text.count("{glue:figure}") >= 3, "fewer than three charts"
     exercises = re.findall(r"```\{exercise\}\n:label: (\S+)", text)

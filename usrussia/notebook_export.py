@@ -222,6 +222,16 @@ class MarkdownWriter:
             return self.blocks(node)
         if isinstance(node, nodes.title):
             return f"**{self.inlines(node).strip()}**"
+        if isinstance(node, nodes.citation):
+            # An entry of the chapter's references: its label, then the entry as written.
+            label = node.next_node(nodes.label)
+            body = " ".join(
+                self.blocks(child) if not isinstance(child, nodes.paragraph) else self.inlines(child)
+                for child in node.children
+                if not isinstance(child, nodes.label)
+            ).strip()
+            head = f"**{label.astext()}** " if label is not None else ""
+            return f"- {head}{body}"
         raise UnsupportedNode(f"no Markdown for block node <{node.tagname}>")
 
     def _list(self, node, marker) -> str:
