@@ -23,7 +23,11 @@ from usrussia import check
 from usrussia.facts import new_start_limits
 from usrussia.notebooks import chapter_sources
 
-CHAPTERS = {path.stem: path for path in chapter_sources()}
+# The two chapters added with issue 11 (the comparison and the source-criticism lab) do not
+# yet follow the students' contract (facts module, scaffold and check cells): they are
+# listed here, and a test below fails once one of them does, so the list can only shrink.
+NOT_YET_CONVERTED = {"compare", "lab_commentary"}
+CHAPTERS = {path.stem: path for path in chapter_sources() if path.stem not in NOT_YET_CONVERTED}
 EPISODES = ["reset", "minsk", "helsinki", "geneva", "new_start"]
 EXERCISE = re.compile(r"`{3,4}\{exercise\}\n:label: (\S+)")
 
@@ -251,3 +255,10 @@ def test_no_check_raises_or_passes_on_nonsense(wrong):
         feedback = checker(*[wrong] * arity)
         assert isinstance(feedback, check.Feedback) and not feedback, checker.__name__
         assert repr(feedback).startswith(checker.label)
+
+
+@pytest.mark.parametrize("name", sorted(NOT_YET_CONVERTED))
+def test_chapters_not_yet_converted_are_still_listed(name):
+    """A chapter on the list has no student cells yet; once it has, take it off the list."""
+    source = next(p for p in chapter_sources() if p.stem == name).read_text(encoding="utf-8")
+    assert "student" not in source.split("## Exercises")[-1], f"{name} is converted: unlist it"

@@ -226,7 +226,7 @@ class MarkdownWriter:
             # An entry of the chapter's references: its label, then the entry as written.
             label = node.next_node(nodes.label)
             body = " ".join(
-                self.blocks(child) if not isinstance(child, nodes.paragraph) else self.inlines(child)
+                self.inlines(child) if isinstance(child, nodes.paragraph) else self.blocks(child)
                 for child in node.children
                 if not isinstance(child, nodes.label)
             ).strip()

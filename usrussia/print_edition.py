@@ -186,6 +186,10 @@ def print_document(index: Path, edition: str = "public", root: Path = BOOK_ROOT)
         link.decompose()
     for extra in soup.select(".jb-print-docs-body, .onlyprint"):
         extra.decompose()
+    # Folded code (hide-input cells) is printed too: a closed <details> draws nothing in
+    # print, whatever the print stylesheet says.
+    for folded in soup.select("details"):
+        folded["open"] = ""
 
     parts = toc_parts(root)
     chapters: list[Chapter] = []
