@@ -17,7 +17,6 @@ help:
 	@echo "make book-instructor  the instructor edition, solutions open, instructor notes"
 	@echo "make notebooks        build, then copy the student notebooks to chapters/*.ipynb"
 	@echo "make pdf              the print editions, _build/pdf/book.pdf and book-assignment.pdf"
-	@echo "make chapter NAME=x   a new chapter from the template, added to _toc.yml, then built"
 	@echo "make lint   ruff check and format check"
 	@echo "make clean  remove _build (the execution cache too)"
 
