@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import REPO
 from usrussia.notebooks import built_notebook, chapter_sources
+from usrussia.scaffold import FRONT_MATTER
 
 CHAPTERS = chapter_sources()
 IDS = [p.stem for p in CHAPTERS]
@@ -230,17 +231,9 @@ def test_notebook_runs_with_the_oldest_declared_versions(oldest_python, tmp_path
 
 # --- Student cells, in a small book of one chapter ----------------------------------------
 
-PRACTICE = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-
+PRACTICE = (
+    FRONT_MATTER
+    + """
 ```{code-cell} ipython3
 :tags: [remove-input]
 import usrussia
@@ -285,6 +278,7 @@ solved = 42
 ````{solution-end}
 ````
 """
+)
 
 
 def test_student_cells_are_not_run_or_shown_but_are_in_the_notebook(book_copy):

@@ -21,7 +21,9 @@ BOOK_ROOT = Path(__file__).resolve().parent.parent
 EPISODES_CAPTION = "Episodes"
 VALID_NAME = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 
-TEMPLATE = """\
+# The front matter that makes a .md file a MyST notebook (jupytext, kernel): every chapter
+# starts with it.
+FRONT_MATTER = """\
 ---
 jupytext:
   text_representation:
@@ -32,7 +34,11 @@ kernelspec:
   language: python
   name: python3
 ---
+"""
 
+TEMPLATE = (
+    FRONT_MATTER
+    + """
 ```{{code-cell}} ipython3
 :tags: [remove-input]
 import usrussia
@@ -154,6 +160,7 @@ later["category"].value_counts()
 :filter: docname in docnames
 ```
 """
+)
 
 
 class ScaffoldError(Exception):
