@@ -208,7 +208,7 @@ def test_unread_injury_counts_stay_missing_not_zero():
 
 
 def test_a_column_left_empty_is_optional_and_explained():
-    """An absence in the data is said in the metadata, so it is not read as an absence in the world."""
+    """An absence in the data is said in the metadata, not read as an absence in the world."""
     problems = []
     for res in PACKAGE["resources"]:
         frame = usrussia.load(res["name"])
