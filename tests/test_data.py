@@ -200,6 +200,29 @@ def test_donbas_casualties_cover_2014_to_2021():
     assert list(casualties["year"]) == list(range(2014, 2022))
 
 
+def test_unread_injury_counts_stay_missing_not_zero():
+    # OHCHR's yearly injury counts could not be read at OHCHR: the cells are empty, and an
+    # empty cell must load as missing, so that no chart or sum can take it for zero.
+    injured = usrussia.load("donbas_casualties")["civilians_injured"]
+    assert injured.isna().all(), injured.tolist()
+
+
+def test_a_column_left_empty_is_optional_and_explained():
+    """An absence in the data is said in the metadata, not read as an absence in the world."""
+    problems = []
+    for res in PACKAGE["resources"]:
+        frame = usrussia.load(res["name"])
+        for field in res["schema"]["fields"]:
+            if not frame[field["name"]].isna().all():
+                continue
+            text = f"{field.get('description', '')} {res.get('description', '')}".lower()
+            if field.get("constraints", {}).get("required"):
+                problems.append(f"{res['name']}.{field['name']}: empty but required")
+            if "empty" not in text:
+                problems.append(f"{res['name']}.{field['name']}: empty and not explained")
+    assert not problems, "\n".join(problems)
+
+
 def test_data_sources_are_in_the_bibliography():
     bib = (Path(__file__).resolve().parent.parent / "references.bib").read_text()
     for res in PACKAGE["resources"]:
