@@ -338,7 +338,11 @@ KNOWN_DUPLICATES: set[frozenset[str]] = set()
 
 
 def _same_source(url: str) -> str:
-    return re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
+    """The address without scheme or ``www.``; a White House page and its copy in the
+    National Archives' administration archive (``bidenwhitehouse.archives.gov`` and the like)
+    keep the same path, so they count as one source."""
+    address = re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
+    return re.sub(r"^[a-z]+whitehouse\.archives\.gov/", "whitehouse.gov/", address)
 
 
 def test_one_entry_per_source():
