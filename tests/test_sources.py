@@ -177,12 +177,19 @@ def test_wire_check_names_an_unlabelled_reprint_and_accepts_the_agency_and_a_lab
         "@misc{paper, title={T}, organization={The Associated Press Stylebook Club},"
         " year={2010}, url={https://apnews.com/x}, sourcetype={news}}\n"
         "@misc{unrelated, title={T}, organization={Gallup}, year={2012},"
-        " url={https://news.gallup.com/poll/1/x.aspx}, sourcetype={pollster}}\n",
+        " url={https://news.gallup.com/poll/1/x.aspx}, sourcetype={pollster}}\n"
+        "@misc{carrierlabel, title={T}, author={{Milford Mirror / Associated Press}},"
+        " year={2022}, url={https://www.milfordmirror.com/x}, sourcetype={reproduction},"
+        " originaltype={news}}\n"
+        "@misc{byline, title={T}, author={Isachenkov, Vladimir},"
+        " organization={Associated Press (via USA Today)}, year={2019},"
+        " url={https://www.usatoday.com/x}, sourcetype={reproduction}, originaltype={news}}\n",
     )
     problems = sources.unlabelled_wire_reproductions(entries)
-    assert [line.split(":")[0] for line in problems] == ["reprint", "reuters"]
+    assert [line.split(":")[0] for line in problems] == ["reprint", "reuters", "carrierlabel"]
     assert "hosted on pjstar.com, sourcetype news" in problems[0]
     assert "hosted on nationalpost.com" in problems[1]
+    assert "labelled 'Milford Mirror'" in problems[2]
 
 
 # --- labels and the bibliography style --------------------------------------------------

@@ -424,9 +424,11 @@ def unlabelled_wire_reproductions(entries_by_key) -> list[str]:
     ``entries_by_key`` maps keys to pybtex entries (as :func:`entries` returns). An entry
     credits a service when its organization or author names one; it is hosted elsewhere
     when its URL's host is none of that service's own hosts. Such an entry must have
-    ``sourcetype = {reproduction}`` (rendered "As reproduced by <host>"). Returns one line per
-    offending entry, ``"key: credits X, hosted on Y, sourcetype Z"``; an empty list when all
-    are labelled.
+    ``sourcetype = {reproduction}`` (rendered "As reproduced by <host>"), and when it carries
+    the service's own story (``originaltype = {news}``, no personal author) its label must name
+    the service, not the carrier ("Associated Press, as reproduced by the Peoria Journal Star"
+    gives "Associated Press, 2017"). Returns one line per offending entry,
+    ``"key: credits X, hosted on Y, ..."``; an empty list when all are labelled.
     """
     problems = []
     for key, entry in entries_by_key.items():
@@ -439,11 +441,15 @@ def unlabelled_wire_reproductions(entries_by_key) -> list[str]:
         if not host or any(_matches(host, own) for own in WIRE_SERVICES[service]):
             continue
         sourcetype = entry.fields.get("sourcetype", "")
+        where = f"{key}: credits {service.split('|')[0]}, hosted on {host}"
         if sourcetype != "reproduction":
-            problems.append(
-                f"{key}: credits {service.split('|')[0]!s}, hosted on {host}, "
-                f"sourcetype {sourcetype or 'missing'}"
-            )
+            problems.append(f"{where}, sourcetype {sourcetype or 'missing'}")
+            continue
+        personal = any(p.first_names for p in entry.persons.get("author", []))
+        body = issuing_body(entry)
+        carries_own_story = entry.fields.get("originaltype") == "news" and not personal
+        if carries_own_story and not re.search(service, body):
+            problems.append(f"{where}, labelled {body!r} (the carrier, not the service)")
     return problems
 
 
