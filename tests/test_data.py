@@ -238,15 +238,6 @@ def test_gallup_series_has_the_reset_years():
     assert (gallup["date"].dt.month == 2).all(), "Gallup rows are February World Affairs readings"
 
 
-# Rows still on a forbidden kind of host (usrussia.sources.FORBIDDEN_HOSTS) because no
-# acceptable copy was found and a chapter or test uses the value (dataset, first-column
-# value). Each must still exist, so a fixed row is struck off.
-KNOWN_UNRESOLVED = {
-    ("opinion", "2012-02-01"): "Gallup 2012; reset, helsinki, reset-years test",
-    ("opinion", "2018-02-01"): "Gallup 2018 reading; glued in the helsinki chapter",
-}
-
-
 @pytest.mark.parametrize(
     ("url", "forbidden"),
     [
@@ -278,24 +269,11 @@ def test_rows_and_sources_cite_no_forbidden_host(name):
     for _, row in frame.iterrows():
         first = row[key]
         first = f"{first:%Y-%m-%d}" if hasattr(first, "strftime") else str(first)
-        known = (name, first) in KNOWN_UNRESOLVED
         urls = [u.strip() for c in url_columns if pd.notna(row[c]) for u in str(row[c]).split(";")]
-        bad += [f"{first}: {url}" for url in urls if sources.forbidden_kind(url) and not known]
+        bad += [f"{first}: {url}" for url in urls if sources.forbidden_kind(url)]
     bad += [
         f"datapackage source: {s['path']}"
         for s in usrussia.resource(name)["sources"]
         if sources.forbidden_kind(s["path"])
     ]
     assert not bad, f"{name} cites forbidden hosts:\n" + "\n".join(bad)
-
-
-def test_known_unresolved_rows_still_exist():
-    for (name, first), reason in KNOWN_UNRESOLVED.items():
-        frame = usrussia.load(name)
-        column = frame[frame.columns[0]]
-        values = column.dt.strftime("%Y-%m-%d") if hasattr(column, "dt") else column.astype(str)
-        on_bad_host = frame["source_url"].map(lambda url: bool(sources.forbidden_kind(url)))
-        assert ((values == first) & on_bad_host).sum() == 1, (
-            f"{name} {first} ({reason}) is gone or now cites an acceptable host: "
-            "strike it off KNOWN_UNRESOLVED"
-        )

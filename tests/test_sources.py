@@ -19,20 +19,6 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
 ENTRIES = sources.entries()
 
-# Entries still on a forbidden host. All but two are cited only by dataset rows (their data
-# are being re-sourced at the producer); minsk-nauert2018anniversary and
-# newsweek2025levadaenemy are also cited in chapters, and no copy at the publisher, a wire
-# agency or a newspaper of record was found for them yet.
-# This list may only shrink (test_forbidden_hosts_only_those_awaiting_removal).
-AWAITING_REMOVAL = {
-    # Still cited by a chapter sentence; no acceptable copy found yet (see the issue notes).
-    "abcnews2012gallupcountries",
-    "minsk-nauert2018anniversary",
-    "minsk-uaposition2015poroshenko",
-    "newsweek2025levadaenemy",
-    "uapos2015unscr2202",
-}
-
 
 def _who(entry) -> str:
     names = " ".join(str(p) for p in entry.persons.get("author", []))
@@ -152,18 +138,58 @@ def _forbidden_entries() -> dict[str, str]:
     }
 
 
-def test_forbidden_hosts_only_those_awaiting_removal():
-    """No entry on a forbidden host except those listed for removal, and that list is current."""
-    forbidden = _forbidden_entries()
-    new = {k: v for k, v in forbidden.items() if k not in AWAITING_REMOVAL}
-    assert not new, "entries on forbidden hosts:\n" + "\n".join(f"{k}: {v}" for k, v in new.items())
-    fixed = AWAITING_REMOVAL - set(forbidden)
-    assert not fixed, f"no longer on a forbidden host, take out of AWAITING_REMOVAL: {fixed}"
-
-
-@pytest.mark.xfail(strict=True, reason="entries in AWAITING_REMOVAL: claims to remove (lead)")
 def test_no_entry_on_a_forbidden_host():
-    assert not _forbidden_entries()
+    """Every entry is cited at its publisher, a wire agency or a newspaper of record."""
+    forbidden = _forbidden_entries()
+    assert not forbidden, "entries on forbidden hosts:\n" + "\n".join(
+        f"{key}: {where}" for key, where in forbidden.items()
+    )
+
+
+# --- wire stories read on another outlet --------------------------------------------------
+
+
+def test_a_wire_story_read_on_another_host_is_labelled_a_reproduction():
+    problems = sources.unlabelled_wire_reproductions(ENTRIES)
+    assert not problems, "\n".join(problems)
+
+
+def _bib_entries(tmp_path, text):
+    bib = tmp_path / "refs.bib"
+    bib.write_text(text, encoding="utf-8")
+    return pybtex.database.parse_file(str(bib)).entries
+
+
+def test_wire_check_names_an_unlabelled_reprint_and_accepts_the_agency_and_a_labelled_one(
+    tmp_path,
+):
+    entries = _bib_entries(
+        tmp_path,
+        "@misc{reprint, title={T}, organization={Peoria Journal Star / Associated Press},"
+        " year={2017}, url={https://www.pjstar.com/story/x}, sourcetype={news}}\n"
+        "@misc{reuters, title={T}, author={{Reuters}}, year={2018},"
+        " url={https://www.nationalpost.com/x}, sourcetype={news}}\n"
+        "@misc{own, title={T}, organization={Associated Press}, year={2017},"
+        " url={https://apnews.com/article/x}, sourcetype={news}}\n"
+        "@misc{labelled, title={T}, organization={Associated Press (via 6abc.com)},"
+        " year={2010}, url={http://6abc.com/archive/1/}, sourcetype={reproduction},"
+        " originaltype={news}}\n"
+        "@misc{paper, title={T}, organization={The Associated Press Stylebook Club},"
+        " year={2010}, url={https://apnews.com/x}, sourcetype={news}}\n"
+        "@misc{unrelated, title={T}, organization={Gallup}, year={2012},"
+        " url={https://news.gallup.com/poll/1/x.aspx}, sourcetype={pollster}}\n"
+        "@misc{carrierlabel, title={T}, author={{Milford Mirror / Associated Press}},"
+        " year={2022}, url={https://www.milfordmirror.com/x}, sourcetype={reproduction},"
+        " originaltype={news}}\n"
+        "@misc{byline, title={T}, author={Isachenkov, Vladimir},"
+        " organization={Associated Press (via USA Today)}, year={2019},"
+        " url={https://www.usatoday.com/x}, sourcetype={reproduction}, originaltype={news}}\n",
+    )
+    problems = sources.unlabelled_wire_reproductions(entries)
+    assert [line.split(":")[0] for line in problems] == ["reprint", "reuters", "carrierlabel"]
+    assert "hosted on pjstar.com, sourcetype news" in problems[0]
+    assert "hosted on nationalpost.com" in problems[1]
+    assert "labelled 'Milford Mirror'" in problems[2]
 
 
 # --- labels and the bibliography style --------------------------------------------------
@@ -353,3 +379,22 @@ def test_one_entry_per_source():
     duplicates = {frozenset(keys) for keys in by_url.values() if len(keys) > 1}
     assert duplicates <= KNOWN_DUPLICATES, f"new duplicates: {duplicates - KNOWN_DUPLICATES}"
     assert duplicates >= KNOWN_DUPLICATES, f"merged, drop: {KNOWN_DUPLICATES - duplicates}"
+
+
+@pytest.mark.parametrize(
+    ("organization", "body"),
+    [
+        ("Associated Press, as reproduced by BreakingNews.ie", "Associated Press"),
+        ("Associated Press, as carried by 9News (Australia)", "Associated Press"),
+        ("Associated Press (via 6abc.com)", "Associated Press"),
+        ("U.S. Department of State, Bureau of Arms Control", "U.S. Department of State"),
+    ],
+)
+def test_label_names_the_issuing_body_not_the_carrier(tmp_path, organization, body):
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        f"@misc{{k, title={{T}}, organization={{{organization}}}, year={{2015}},"
+        " url={https://x.org/1}, urldate={2026-01-01}, sourcetype={news}}\n",
+        encoding="utf-8",
+    )
+    assert sources.author_year_labels(bib) == {"k": f"{body}, 2015"}

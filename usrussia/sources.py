@@ -391,6 +391,68 @@ def host_type(url: str) -> str | None:
     return None
 
 
+#: Wire agencies and syndicating networks by the name an entry credits, with the hosts that
+#: are their own. A story credited to one of them but read on another host (a local paper or
+#: station reprinting it) is a reproduction and must be labelled so.
+WIRE_SERVICES: dict[str, tuple[str, ...]] = {
+    r"Associated Press|\bAP\b": ("apnews.com", "ap.org"),
+    r"Reuters": ("reuters.com",),
+    r"Agence France-Presse|\bAFP\b": ("afp.com",),
+    r"United Press International|\bUPI\b": ("upi.com",),
+    r"\bInterfax\b": ("interfax.com", "interfax.ru", "interfax.com.ua"),
+    r"\bBloomberg\b": ("bloomberg.com",),
+    r"\bCNN\b": ("cnn.com",),
+    r"\bNPR\b": ("npr.org",),
+}
+
+
+def credited_wire_service(text: str) -> str | None:
+    """The key of :data:`WIRE_SERVICES` for the first wire service credited in ``text``.
+
+    ``"Peoria Journal Star / Associated Press"`` gives the Associated Press's key; ``None``
+    when no wire service is named.
+    """
+    for pattern in WIRE_SERVICES:
+        if re.search(pattern, text):
+            return pattern
+    return None
+
+
+def unlabelled_wire_reproductions(entries_by_key) -> list[str]:
+    """Entries that credit a wire service but sit on another host without being labelled.
+
+    ``entries_by_key`` maps keys to pybtex entries (as :func:`entries` returns). An entry
+    credits a service when its organization or author names one; it is hosted elsewhere
+    when its URL's host is none of that service's own hosts. Such an entry must have
+    ``sourcetype = {reproduction}`` (rendered "As reproduced by <host>"), and when it carries
+    the service's own story (``originaltype = {news}``, no personal author) its label must name
+    the service, not the carrier ("Associated Press, as reproduced by the Peoria Journal Star"
+    gives "Associated Press, 2017"). Returns one line per offending entry,
+    ``"key: credits X, hosted on Y, ..."``; an empty list when all are labelled.
+    """
+    problems = []
+    for key, entry in entries_by_key.items():
+        names = " ".join(str(person) for person in entry.persons.get("author", []))
+        credit = f"{clean(entry.fields.get('organization', ''))} {clean(names)}"
+        service = credited_wire_service(credit)
+        if service is None:
+            continue
+        host = host_of(entry.fields.get("url", ""))
+        if not host or any(_matches(host, own) for own in WIRE_SERVICES[service]):
+            continue
+        sourcetype = entry.fields.get("sourcetype", "")
+        where = f"{key}: credits {service.split('|')[0]}, hosted on {host}"
+        if sourcetype != "reproduction":
+            problems.append(f"{where}, sourcetype {sourcetype or 'missing'}")
+            continue
+        personal = any(p.first_names for p in entry.persons.get("author", []))
+        body = issuing_body(entry)
+        carries_own_story = entry.fields.get("originaltype") == "news" and not personal
+        if carries_own_story and not re.search(service, body):
+            problems.append(f"{where}, labelled {body!r} (the carrier, not the service)")
+    return problems
+
+
 # --- reading references.bib -------------------------------------------------------------
 
 
@@ -474,7 +536,9 @@ def issuing_body(entry) -> str:
         )
     # The issuing body, not its sub-unit or the channel that carried it.
     name = re.split(
-        r" \(|,? via |; | / |,? reproduced |,? excerpted |, (?=Bureau|Office|U\.S\. Mission)", name
+        r" \(|,? via |; | / |,? as (?:reproduced|carried) |,? reproduced |,? excerpted "
+        r"|, (?=Bureau|Office|U\.S\. Mission)",
+        name,
     )[0]
     return name.strip(" ,")
 
