@@ -73,3 +73,24 @@ def test_only_notebooks_are_tracked(tmp_path):
     notebook.write_text(NOTEBOOK)
     assert not sphinx_ext._is_notebook(page)
     assert sphinx_ext._is_notebook(notebook)
+
+
+def test_a_package_change_re_reads_pages_that_are_not_notebooks(tmp_path, monkeypatch):
+    """The bibliography page's labels come from the package: a change must re-read it."""
+    from types import SimpleNamespace
+
+    page = tmp_path / "bibliography.md"
+    page.write_text("# Bibliography\n")
+    app = SimpleNamespace(
+        srcdir=str(tmp_path),
+        config=SimpleNamespace(nb_execution_mode="cache", nb_execution_cache_path="cache"),
+    )
+    env = SimpleNamespace(found_docs={"bibliography"}, doc2path=lambda doc: tmp_path / f"{doc}.md")
+    digest = {"value": "first"}
+    monkeypatch.setattr(sphinx_ext, "package_digest", lambda *args: digest["value"])
+
+    assert sphinx_ext.mark_stale_notebooks(app, env, set(), set(), set()) == ["bibliography"]
+    assert sphinx_ext.mark_stale_notebooks(app, env, set(), set(), set()) == []
+    digest["value"] = "second"
+    assert sphinx_ext.mark_stale_notebooks(app, env, set(), set(), set()) == ["bibliography"]
+    assert sphinx_ext.mark_stale_notebooks(app, env, set(), {"bibliography"}, set()) == []

@@ -234,12 +234,22 @@ def datasets_used(source: str, names: list[str]) -> list[str]:
 ALL_DATA_CALLS = ("data_appendix(", "dataset_names(")
 
 
+PACKAGE_KEY = "usrussia package"
+
+
+def package_digest(package_dir: Path = PACKAGE_DIR) -> str:
+    """A digest of the helper package's source files (see ``package_files``)."""
+    digest = hashlib.sha256()
+    for path in package_files(package_dir):
+        digest.update(f"{path.relative_to(package_dir)}:{_file_digest(path)}\n".encode())
+    return digest.hexdigest()
+
+
 def notebook_fingerprint(source_path: Path, data_dir: Path, package_dir: Path = PACKAGE_DIR):
     """A digest of everything outside a notebook's code cells that its outputs depend on."""
     source = source_path.read_text(encoding="utf-8")
     digest = hashlib.sha256()
-    for path in package_files(package_dir):
-        digest.update(f"{path.relative_to(package_dir)}:{_file_digest(path)}\n".encode())
+    digest.update(f"package:{package_digest(package_dir)}\n".encode())
     # New package versions can change any output, so they re-execute every notebook.
     requirements = data_dir.parent / "requirements.txt"
     if requirements.is_file():
@@ -292,9 +302,16 @@ def mark_stale_notebooks(app, env, added, changed, removed):
     previous = json.loads(record_file.read_text()) if record_file.is_file() else {}
     current, stale = {}, []
     data_dir = Path(app.srcdir) / "data"
+    # Pages that are not notebooks are not executed, but the package still shapes them
+    # (the bibliography's labels come from usrussia.sources and usrussia.bibstyle), so a
+    # change to the package re-reads them too.
+    current[PACKAGE_KEY] = package_digest()
+    package_changed = previous.get(PACKAGE_KEY) != current[PACKAGE_KEY]
     for docname in sorted(env.found_docs):
         source_path = Path(env.doc2path(docname))
         if not _is_notebook(source_path):
+            if package_changed and docname not in added and docname not in changed:
+                stale.append(docname)
             continue
         key = str(source_path.resolve())
         current[key] = notebook_fingerprint(source_path, data_dir)
