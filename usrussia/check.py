@@ -246,7 +246,7 @@ def new_start_5(meetings_in_force, meetings_after_suspension) -> list[tuple[bool
 
 
 @exercise("reset-ex-sanctions")
-def reset_1(by_year) -> list[tuple[bool, str]]:
+def reset_4(by_year) -> list[tuple[bool, str]]:
     """``by_year``: indexed by year 2009-2016; ``measures`` and ``exports_usd_millions``."""
     frame = pd.DataFrame(by_year)
     years = list(range(2009, 2017))
@@ -278,7 +278,7 @@ def reset_1(by_year) -> list[tuple[bool, str]]:
 
 
 @exercise("reset-ex-trade")
-def reset_2(export_share, largest_deficit_year) -> list[tuple[bool, str]]:
+def reset_1(export_share, largest_deficit_year) -> list[tuple[bool, str]]:
     """``export_share``: ten values for 2005-2014; ``largest_deficit_year``: a year."""
     trade = load("trade")
     t = trade[trade["year"].between(2005, 2014)]
@@ -301,7 +301,7 @@ def reset_2(export_share, largest_deficit_year) -> list[tuple[bool, str]]:
 
 
 @exercise("reset-ex-statement")
-def reset_3(export_growth, meetings_last_year) -> list[tuple[bool, str]]:
+def reset_2(export_growth, meetings_last_year) -> list[tuple[bool, str]]:
     """Export growth (%) on the year before for 2012 and 2013; meetings in the twelve
     months before 7 August 2013."""
     exports = load("trade").set_index("year")["exports_usd_millions"].astype(float)
@@ -323,7 +323,7 @@ def reset_3(export_growth, meetings_last_year) -> list[tuple[bool, str]]:
 
 
 @exercise("reset-ex-opinion")
-def reset_4(worst, chart) -> list[tuple[bool, str]]:
+def reset_3(worst, chart) -> list[tuple[bool, str]]:
     """``worst``: the Gallup reading after the largest fall; ``chart``: 2012-2016, titled."""
     opinion = load("opinion")
     gallup = opinion[opinion["pollster"] == "Gallup"].sort_values("date")
