@@ -295,6 +295,52 @@ def test_instructor_guide_lists_data_skills_for_every_chapter():
     assert "{doc}`primer`" in skills
 
 
+def skills_table() -> dict[str, list[str]]:
+    """The exercise labels named in each row of the guide's data-skills table, by chapter."""
+    section = GUIDE.read_text(encoding="utf-8").split("## Data skills by chapter")[1]
+    rows = re.findall(
+        r"^\| \{doc\}`(?:\.\./chapters/)?(\w+)` \|(.*)$", section.split("\n## ")[0], re.M
+    )
+    return {name: re.findall(r"\{numref\}`([\w-]+)`", row) for name, row in rows}
+
+
+def exercise_labels(name: str) -> list[str]:
+    return re.findall(r"`{3,4}\{exercise\}\n:label: (\S+)", chapter_source(name))
+
+
+def skills_table_problems(table: dict[str, list[str]], chapters: dict[str, list[str]]) -> list[str]:
+    """Exercises missing from their chapter's row of the skills table, and labels in a row
+    that are not exercises of that chapter."""
+    problems = []
+    for name, labels in chapters.items():
+        named = set(table.get(name, []))
+        problems += [
+            f"{name}: {label} is not in the skills table" for label in labels if label not in named
+        ]
+        problems += [
+            f"{name}: the table names {label}, not an exercise of the chapter"
+            for label in sorted(named - set(labels))
+        ]
+    return problems
+
+
+def test_skills_table_names_every_exercise_of_its_chapter_and_no_other():
+    chapters = {name: exercise_labels(name) for name in TIMED_CHAPTERS}
+    assert all(chapters.values()), "a chapter has no exercises"
+    assert not skills_table_problems(skills_table(), chapters)
+
+
+def test_skills_table_check_can_fail():
+    chapters = {name: exercise_labels(name) for name in TIMED_CHAPTERS}
+    broken = dict(skills_table())
+    broken["reset"] = [label for label in broken["reset"] if label != "reset-ex-trade"]
+    broken["minsk"] = broken["minsk"] + ["minsk-ex-gone"]
+    del broken["geneva"]
+    problems = " ".join(skills_table_problems(broken, chapters))
+    assert "reset-ex-trade" in problems and "minsk-ex-gone" in problems
+    assert "geneva-ex-trade" in problems
+
+
 # --- Charts draw every mark -------------------------------------------------------------------
 
 

@@ -630,12 +630,27 @@ def after_2022_1(worst_year, drop_2022) -> list[tuple[bool, str]]:
     ]
 
 
+def _measures_by_instrument() -> pd.DataFrame:
+    """Sanctions measures per year (rows) and instrument ("law", "executive order")."""
+    sanctions = load("sanctions")
+    is_law = sanctions["legal_basis"].str.startswith("Statute")
+    instrument = is_law.map({True: "law", False: "executive order"}).rename("instrument")
+    year = sanctions["date"].dt.year.rename("year")
+    return sanctions.groupby([year, instrument]).size().unstack(fill_value=0)
+
+
 @exercise("after_2022-ex-sanctions")
-def after_2022_2(after, n_laws) -> list[tuple[bool, str]]:
-    """``after``: the measures dated after 24 February 2022; ``n_laws``: how many are laws."""
+def after_2022_2(after, n_laws, by_kind) -> list[tuple[bool, str]]:
+    """``after``: the measures dated after 24 February 2022; ``n_laws``: how many are laws;
+    ``by_kind``: measures per year and instrument, a year-by-instrument table of counts."""
     sanctions = load("sanctions")
     expected = sanctions[sanctions["date"] > "2022-02-24"]
     ok_rows = set(pd.DataFrame(after)["measure"]) == set(expected["measure"])
+    table = _measures_by_instrument()
+    got = pd.DataFrame(by_kind)
+    got.index = [int(y) for y in got.index]
+    got = got.reindex(index=list(table.index), columns=list(table.columns))
+    ok_table = bool((got.to_numpy(dtype=float) == table.to_numpy(dtype=float)).all())
     return [
         (
             ok_rows,
@@ -644,6 +659,13 @@ def after_2022_2(after, n_laws) -> list[tuple[bool, str]]:
             else "after: keep the rows dated after 24 February 2022.",
         ),
         same(n_laws, expected["legal_basis"].str.startswith("Statute").sum(), "The number of laws"),
+        (
+            ok_table,
+            "The table of measures by year and instrument is right."
+            if ok_table
+            else "by_kind: group by year and instrument, count with size(), then unstack with "
+            "fill_value=0, so that each year is a row and each instrument a column.",
+        ),
     ]
 
 
