@@ -295,6 +295,36 @@ def test_instructor_guide_lists_data_skills_for_every_chapter():
     assert "{doc}`primer`" in skills
 
 
+def guide_datasets(guide_text: str) -> dict[str, set[str]]:
+    """The "Data used" column of the guide's first table, by chapter."""
+    rows = re.findall(
+        r"^\| \{doc\}`\.\./chapters/(\w+)` \|[^|]*\| \d+ min \| \d+ min \| ([^|]*) \|$",
+        guide_text,
+        re.M,
+    )
+    return {name: {d.strip() for d in listed.split(",") if d.strip()} for name, listed in rows}
+
+
+def loaded_datasets(name: str) -> set[str]:
+    return set(re.findall(r'usrussia\.load\("(\w+)"\)', chapter_source(name)))
+
+
+def test_instructor_guide_lists_the_datasets_each_chapter_loads():
+    listed = guide_datasets(GUIDE.read_text(encoding="utf-8"))
+    assert set(listed) == set(TIMED_CHAPTERS)
+    wrong = {n: (listed[n], loaded_datasets(n)) for n in listed if listed[n] != loaded_datasets(n)}
+    assert not wrong, f"guide's Data used column vs the chapter's usrussia.load calls: {wrong}"
+
+
+def test_dataset_column_check_can_fail():
+    row = "| {doc}`../chapters/minsk` | any | 60 min | 45 min | timeline, limits |"
+    assert (
+        guide_datasets(row)
+        == {"minsk": {"timeline", "limits"}}
+        != {"minsk": loaded_datasets("minsk")}
+    )
+
+
 def skills_table() -> dict[str, list[str]]:
     """The exercise labels named in each row of the guide's data-skills table, by chapter."""
     section = GUIDE.read_text(encoding="utf-8").split("## Data skills by chapter")[1]
