@@ -11,6 +11,7 @@ import yaml
 
 import usrussia
 from tests.conftest import REPO
+from usrussia.scaffold import episode_chapters
 
 TIMED_CHAPTERS = [
     "overview",
@@ -294,6 +295,82 @@ def test_instructor_guide_lists_data_skills_for_every_chapter():
     assert "{doc}`primer`" in skills
 
 
+def guide_datasets(guide_text: str) -> dict[str, set[str]]:
+    """The "Data used" column of the guide's first table, by chapter."""
+    rows = re.findall(
+        r"^\| \{doc\}`\.\./chapters/(\w+)` \|[^|]*\| \d+ min \| \d+ min \| ([^|]*) \|$",
+        guide_text,
+        re.M,
+    )
+    return {name: {d.strip() for d in listed.split(",") if d.strip()} for name, listed in rows}
+
+
+def loaded_datasets(name: str) -> set[str]:
+    return set(re.findall(r'usrussia\.load\("(\w+)"\)', chapter_source(name)))
+
+
+def test_instructor_guide_lists_the_datasets_each_chapter_loads():
+    listed = guide_datasets(GUIDE.read_text(encoding="utf-8"))
+    assert set(listed) == set(TIMED_CHAPTERS)
+    wrong = {n: (listed[n], loaded_datasets(n)) for n in listed if listed[n] != loaded_datasets(n)}
+    assert not wrong, f"guide's Data used column vs the chapter's usrussia.load calls: {wrong}"
+
+
+def test_dataset_column_check_can_fail():
+    row = "| {doc}`../chapters/minsk` | any | 60 min | 45 min | timeline, limits |"
+    assert (
+        guide_datasets(row)
+        == {"minsk": {"timeline", "limits"}}
+        != {"minsk": loaded_datasets("minsk")}
+    )
+
+
+def skills_table() -> dict[str, list[str]]:
+    """The exercise labels named in each row of the guide's data-skills table, by chapter."""
+    section = GUIDE.read_text(encoding="utf-8").split("## Data skills by chapter")[1]
+    rows = re.findall(
+        r"^\| \{doc\}`(?:\.\./chapters/)?(\w+)` \|(.*)$", section.split("\n## ")[0], re.M
+    )
+    return {name: re.findall(r"\{numref\}`([\w-]+)`", row) for name, row in rows}
+
+
+def exercise_labels(name: str) -> list[str]:
+    return re.findall(r"`{3,4}\{exercise\}\n:label: (\S+)", chapter_source(name))
+
+
+def skills_table_problems(table: dict[str, list[str]], chapters: dict[str, list[str]]) -> list[str]:
+    """Exercises missing from their chapter's row of the skills table, and labels in a row
+    that are not exercises of that chapter."""
+    problems = []
+    for name, labels in chapters.items():
+        named = set(table.get(name, []))
+        problems += [
+            f"{name}: {label} is not in the skills table" for label in labels if label not in named
+        ]
+        problems += [
+            f"{name}: the table names {label}, not an exercise of the chapter"
+            for label in sorted(named - set(labels))
+        ]
+    return problems
+
+
+def test_skills_table_names_every_exercise_of_its_chapter_and_no_other():
+    chapters = {name: exercise_labels(name) for name in TIMED_CHAPTERS}
+    assert all(chapters.values()), "a chapter has no exercises"
+    assert not skills_table_problems(skills_table(), chapters)
+
+
+def test_skills_table_check_can_fail():
+    chapters = {name: exercise_labels(name) for name in TIMED_CHAPTERS}
+    broken = dict(skills_table())
+    broken["reset"] = [label for label in broken["reset"] if label != "reset-ex-trade"]
+    broken["minsk"] = broken["minsk"] + ["minsk-ex-gone"]
+    del broken["geneva"]
+    problems = " ".join(skills_table_problems(broken, chapters))
+    assert "reset-ex-trade" in problems and "minsk-ex-gone" in problems
+    assert "geneva-ex-trade" in problems
+
+
 # --- Charts draw every mark -------------------------------------------------------------------
 
 
@@ -367,3 +444,82 @@ def test_every_coloured_mark_in_the_book_is_drawn(built_book):
         for problem in undrawn_colour_values(spec)
     ]
     assert not problems, problems
+
+
+# --- An open question in every episode chapter, answered in its instructor notes ----------
+
+# The marker that starts an exercise's essay part (AUTHORING.md, "Exercises").
+OPEN_QUESTION = "**Open question.**"
+OPEN_QUESTION_CHAPTERS = [p.stem for p in episode_chapters(REPO)] + ["after_2022"]
+# The comparison chapter is being converted elsewhere: its exercise says "An open question."
+# without the marker. The test below fails once it carries the marker, so the set can shrink.
+AWAITING_OPEN_QUESTION_MARKER = {"compare"}
+EXERCISE_BLOCK = re.compile(r"^`{3,4}\{exercise\}\n:label: (\S+)\n(.*?)^`{3,4}$", re.S | re.M)
+MODEL_ANSWER_WORDS = 120
+
+
+def open_questions(chapter_text: str) -> list[str]:
+    """Labels of the exercises whose text carries the open-question marker."""
+    return [label for label, body in EXERCISE_BLOCK.findall(chapter_text) if OPEN_QUESTION in body]
+
+
+def model_answer(notes_text: str, label: str) -> str:
+    """The notes' text from the first mention of the exercise inside a rubric titled
+    "Model answer…" to the next rubric ("" if there is none)."""
+    for section in re.split(r"^```\{rubric\} ", notes_text, flags=re.M)[1:]:
+        title, _, body = section.partition("\n")
+        mention = body.find(f"{{numref}}`{label}`")
+        if title.startswith("Model answer") and mention >= 0:
+            return body[mention:]
+    return ""
+
+
+def open_question_problems(chapter_text: str, notes_text: str) -> list[str]:
+    """What keeps a chapter from having exactly one open question with a model answer in its
+    notes that uses the chapter's evidence (another figure or exercise named by label)."""
+    labels = open_questions(chapter_text)
+    if len(labels) != 1:
+        return [f"{len(labels)} exercises marked {OPEN_QUESTION}, expected one"]
+    answer = model_answer(notes_text, labels[0])
+    words = len(re.findall(r"[A-Za-z][A-Za-z'’-]*", answer))
+    others = set(re.findall(r"\{numref\}`([\w-]+)`", answer)) - set(labels)
+    problems = []
+    if words < MODEL_ANSWER_WORDS:
+        problems.append(
+            f"{labels[0]}: the notes' model answer has {words} words "
+            f"(a 'Model answer' rubric naming {{numref}}`{labels[0]}`, {MODEL_ANSWER_WORDS}+ words)"
+        )
+    if answer and not others:
+        problems.append(f"{labels[0]}: the model answer names no figure or other exercise")
+    return problems
+
+
+def notes_source(name: str) -> str:
+    return (REPO / "instructor_notes" / f"{name}.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "name", [n for n in OPEN_QUESTION_CHAPTERS if n not in AWAITING_OPEN_QUESTION_MARKER]
+)
+def test_episode_chapter_has_an_open_question_with_a_model_answer(name):
+    assert not open_question_problems(chapter_source(name), notes_source(name))
+
+
+@pytest.mark.parametrize("name", sorted(AWAITING_OPEN_QUESTION_MARKER))
+def test_chapters_awaiting_the_open_question_marker_are_still_listed(name):
+    problems = open_question_problems(chapter_source(name), notes_source(name))
+    assert problems, f"{name} now has its open question: take it off the list"
+
+
+def test_open_question_check_can_fail():
+    chapter = chapter_source("minsk")
+    notes = notes_source("minsk")
+    unmarked = chapter.replace(OPEN_QUESTION, "")
+    assert open_question_problems(unmarked, notes) == [
+        f"0 exercises marked {OPEN_QUESTION}, expected one"
+    ]
+    label = open_questions(chapter)[0]
+    unanswered = notes.replace(f"{{numref}}`{label}`", "the essay")
+    assert "words" in " ".join(open_question_problems(chapter, unanswered))
+    short = "```{rubric} Model answer to the open question\n```\n\n{numref}`" + label + "` Yes.\n"
+    assert len(open_question_problems(chapter, short)) == 2

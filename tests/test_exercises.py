@@ -30,6 +30,9 @@ NOT_YET_CONVERTED = {"compare", "lab_commentary"}
 CHAPTERS = {path.stem: path for path in chapter_sources() if path.stem not in NOT_YET_CONVERTED}
 EPISODES = ["reset", "minsk", "helsinki", "geneva", "new_start"]
 EXERCISE = re.compile(r"`{3,4}\{exercise\}\n:label: (\S+)")
+# An exercise's essay part starts with this marker (AUTHORING.md). Only such an exercise may
+# be written, without student cells: its model answer is in the instructor notes.
+OPEN_QUESTION = "**Open question.**"
 
 
 @dataclass
@@ -50,6 +53,16 @@ class Chapter:
     figures: list[tuple[str, str]]  # (figure name, cell source)
 
 
+def written(exercise: Exercise) -> bool:
+    """An exercise with no scaffold and no check cell: an essay, not code."""
+    return not exercise.scaffold and not exercise.check
+
+
+def coded(chapter: Chapter) -> dict[str, Exercise]:
+    """The chapter's exercises that have student cells, in order: their checks are numbered."""
+    return {label: ex for label, ex in chapter.exercises.items() if not written(ex)}
+
+
 def tags(cell) -> list[str]:
     return list(cell.metadata.get("tags", []))
 
@@ -63,10 +76,10 @@ def parse(path: Path) -> Chapter:
             found = EXERCISE.search(cell.source)
             if found:
                 current = exercises[found[1]] = Exercise(found[1], cell.source)
-            if "{solution-start}" in cell.source:
-                in_solution = True
-            if "{solution-end}" in cell.source:
-                in_solution = False
+            # One markdown cell can close a solution and open the next: the later one counts.
+            start, end = cell.source.rfind("{solution-start}"), cell.source.rfind("{solution-end}")
+            if start != end:
+                in_solution = start > end
             continue
         if "remove-cell" in tags(cell):
             cells.append(("removed", cell.source))
@@ -120,7 +133,7 @@ def ran(request):
             charts[figure_sources[source]] = value
         if kind == "solution":
             label = next(lb for lb, ex in chapter.exercises.items() if source in ex.solution)
-            if source == chapter.exercises[label].solution[-1]:
+            if label in stage and source == chapter.exercises[label].solution[-1]:
                 outcomes[label]["solution"] = run(stage[label], namespace)
     return request.param, chapter, outcomes, charts
 
@@ -138,8 +151,11 @@ def test_student_cells_run_without_solutions_or_hidden_cells(name):
 
 def test_every_exercise_has_a_scaffold_and_a_check(ran):
     name, chapter, _, _ = ran
-    assert chapter.exercises, f"{name} has no exercises"
-    for number, (label, exercise) in enumerate(chapter.exercises.items(), start=1):
+    assert coded(chapter), f"{name} has no exercises with code"
+    for label, exercise in chapter.exercises.items():
+        if written(exercise):
+            assert OPEN_QUESTION in exercise.text, f"{label}: no student cells, no open question"
+    for number, (label, exercise) in enumerate(coded(chapter).items(), start=1):
         assert "..." in exercise.scaffold, f"{label}: the scaffold has no ... to fill in"
         assert f"usrussia.check.{name}_{number}(" in exercise.check, f"{label}: no check cell"
         assert exercise.solution, f"{label}: no solution"
@@ -147,7 +163,7 @@ def test_every_exercise_has_a_scaffold_and_a_check(ran):
 
 def test_scaffold_fails_and_solution_passes_its_check(ran):
     name, chapter, outcomes, _ = ran
-    for label in chapter.exercises:
+    for label in coded(chapter):
         scaffold, solution = outcomes[label]["scaffold"], outcomes[label]["solution"]
         assert isinstance(scaffold, check.Feedback) and not scaffold, f"{label}: {scaffold!r}"
         assert isinstance(solution, check.Feedback) and solution, f"{label}: {solution!r}"
@@ -159,7 +175,8 @@ def test_every_figure_is_drawn_by_its_visible_cell(ran):
     assert "{glue:figure}" not in text, "a figure exists only as a glued value"
     referenced = set(re.findall(r"\{numref\}`([^`]+)`", text))
     names = [figure for figure, _ in chapter.figures]
-    assert not referenced - set(names), f"numref to no figure: {referenced - set(names)}"
+    unknown = referenced - set(names) - set(chapter.exercises)
+    assert not unknown, f"numref to no figure or exercise: {unknown}"
     assert len(names) == len(set(names)), "two figures share a name"
     for figure, chart in charts.items():
         assert isinstance(chart, alt.TopLevelMixin), f"{figure}: its cell shows no chart"
@@ -209,7 +226,7 @@ def test_solutions_type_no_limit_and_no_placeholder_title(ran):
 def test_scaffolds_do_not_give_the_solution_away(ran):
     """No line of a solution longer than a short assignment appears in the student cells."""
     _, chapter, _, _ = ran
-    for label, exercise in chapter.exercises.items():
+    for label, exercise in coded(chapter).items():
         student = exercise.scaffold + exercise.check
         solution_lines = {ln.strip() for ln in "\n".join(exercise.solution).splitlines()}
         given = [ln for ln in solution_lines if len(ln) > 40 and ln in student]

@@ -246,7 +246,7 @@ def new_start_5(meetings_in_force, meetings_after_suspension) -> list[tuple[bool
 
 
 @exercise("reset-ex-sanctions")
-def reset_1(by_year) -> list[tuple[bool, str]]:
+def reset_4(by_year) -> list[tuple[bool, str]]:
     """``by_year``: indexed by year 2009-2016; ``measures`` and ``exports_usd_millions``."""
     frame = pd.DataFrame(by_year)
     years = list(range(2009, 2017))
@@ -278,7 +278,7 @@ def reset_1(by_year) -> list[tuple[bool, str]]:
 
 
 @exercise("reset-ex-trade")
-def reset_2(export_share, largest_deficit_year) -> list[tuple[bool, str]]:
+def reset_1(export_share, largest_deficit_year) -> list[tuple[bool, str]]:
     """``export_share``: ten values for 2005-2014; ``largest_deficit_year``: a year."""
     trade = load("trade")
     t = trade[trade["year"].between(2005, 2014)]
@@ -301,7 +301,7 @@ def reset_2(export_share, largest_deficit_year) -> list[tuple[bool, str]]:
 
 
 @exercise("reset-ex-statement")
-def reset_3(export_growth, meetings_last_year) -> list[tuple[bool, str]]:
+def reset_2(export_growth, meetings_last_year) -> list[tuple[bool, str]]:
     """Export growth (%) on the year before for 2012 and 2013; meetings in the twelve
     months before 7 August 2013."""
     exports = load("trade").set_index("year")["exports_usd_millions"].astype(float)
@@ -323,7 +323,7 @@ def reset_3(export_growth, meetings_last_year) -> list[tuple[bool, str]]:
 
 
 @exercise("reset-ex-opinion")
-def reset_4(worst, chart) -> list[tuple[bool, str]]:
+def reset_3(worst, chart) -> list[tuple[bool, str]]:
     """``worst``: the Gallup reading after the largest fall; ``chart``: 2012-2016, titled."""
     opinion = load("opinion")
     gallup = opinion[opinion["pollster"] == "Gallup"].sort_values("date")
@@ -630,12 +630,27 @@ def after_2022_1(worst_year, drop_2022) -> list[tuple[bool, str]]:
     ]
 
 
+def _measures_by_instrument() -> pd.DataFrame:
+    """Sanctions measures per year (rows) and instrument ("law", "executive order")."""
+    sanctions = load("sanctions")
+    is_law = sanctions["legal_basis"].str.startswith("Statute")
+    instrument = is_law.map({True: "law", False: "executive order"}).rename("instrument")
+    year = sanctions["date"].dt.year.rename("year")
+    return sanctions.groupby([year, instrument]).size().unstack(fill_value=0)
+
+
 @exercise("after_2022-ex-sanctions")
-def after_2022_2(after, n_laws) -> list[tuple[bool, str]]:
-    """``after``: the measures dated after 24 February 2022; ``n_laws``: how many are laws."""
+def after_2022_2(after, n_laws, by_kind) -> list[tuple[bool, str]]:
+    """``after``: the measures dated after 24 February 2022; ``n_laws``: how many are laws;
+    ``by_kind``: measures per year and instrument, a year-by-instrument table of counts."""
     sanctions = load("sanctions")
     expected = sanctions[sanctions["date"] > "2022-02-24"]
     ok_rows = set(pd.DataFrame(after)["measure"]) == set(expected["measure"])
+    table = _measures_by_instrument()
+    got = pd.DataFrame(by_kind)
+    got.index = [int(y) for y in got.index]
+    got = got.reindex(index=list(table.index), columns=list(table.columns))
+    ok_table = bool((got.to_numpy(dtype=float) == table.to_numpy(dtype=float)).all())
     return [
         (
             ok_rows,
@@ -644,6 +659,13 @@ def after_2022_2(after, n_laws) -> list[tuple[bool, str]]:
             else "after: keep the rows dated after 24 February 2022.",
         ),
         same(n_laws, expected["legal_basis"].str.startswith("Statute").sum(), "The number of laws"),
+        (
+            ok_table,
+            "The table of measures by year and instrument is right."
+            if ok_table
+            else "by_kind: group by year and instrument, count with size(), then unstack with "
+            "fill_value=0, so that each year is a row and each instrument a column.",
+        ),
     ]
 
 
