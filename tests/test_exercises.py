@@ -24,9 +24,9 @@ from usrussia.data import load
 from usrussia.facts import new_start_limits
 from usrussia.notebooks import chapter_sources
 
-# The two chapters added with issue 11 (the comparison and the source-criticism lab) do not
-# yet follow the students' contract (facts module, scaffold and check cells): they are
-# listed here, and a test below fails once one of them does, so the list can only shrink.
+# Chapters that do not yet follow the students' contract (facts module, scaffold and check
+# cells) would be listed here; a test below fails once one of them does, so the list can
+# only shrink. Empty since the comparison and the lab chapters were converted.
 NOT_YET_CONVERTED: set[str] = set()
 CHAPTERS = {path.stem: path for path in chapter_sources() if path.stem not in NOT_YET_CONVERTED}
 EPISODES = ["reset", "minsk", "helsinki", "geneva", "new_start"]
