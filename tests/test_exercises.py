@@ -18,11 +18,13 @@ from pathlib import Path
 import altair as alt
 import jupytext
 import pytest
+import vl_convert
 
 from usrussia import check
 from usrussia.data import load
 from usrussia.facts import new_start_limits
 from usrussia.notebooks import chapter_sources
+from usrussia.render import VEGA_LITE_VERSION
 
 # Chapters that do not yet follow the students' contract (facts module, scaffold and check
 # cells) would be listed here; a test below fails once one of them does, so the list can
@@ -167,6 +169,30 @@ def test_every_figure_is_drawn_by_its_visible_cell(ran):
     for figure, chart in charts.items():
         assert isinstance(chart, alt.TopLevelMixin), f"{figure}: its cell shows no chart"
         chart.to_dict()  # a chart that fails validation would fail to render
+
+
+def fits_any_width(chart) -> bool:
+    """Can the book's chart script size the chart to its column? As charts.js decides: a
+    numeric width, no layout (concat, facet) and no width or height derived from a band
+    step (a chart sized by its categories keeps its own width, wider than a phone)."""
+    vega = vl_convert.vegalite_to_vega(chart.to_dict(), vl_version=VEGA_LITE_VERSION)
+    derived = any(
+        s.get("name") in ("width", "height") and s.get("update") for s in vega.get("signals", [])
+    )
+    return not derived and not vega.get("layout") and isinstance(vega.get("width"), int | float)
+
+
+def test_every_figure_can_be_fitted_to_its_column(ran):
+    name, _, _, charts = ran
+    wide = [figure for figure, chart in charts.items() if not fits_any_width(chart)]
+    assert not wide, f"{name}: charts that keep their own width on a phone: {wide}"
+
+
+def test_fit_check_catches_a_chart_sized_by_its_categories():
+    frame = {"values": [{"point": "start", "y": 1}, {"point": "end", "y": 2}]}
+    by_step = alt.Chart(frame).mark_line().encode(x="point:N", y="y:Q")
+    assert not fits_any_width(by_step)
+    assert fits_any_width(by_step.properties(width=300))
 
 
 def test_figure_cells_are_short(ran):
