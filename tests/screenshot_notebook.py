@@ -2,10 +2,13 @@
 numbers, and its first exercise, in headless Chromium.
 
     .venv/bin/python -m tests.screenshot_notebook [chapters/new_start.ipynb]
+    .venv/bin/python -m tests.screenshot_notebook chapters/compare.ipynb --run
 
 Starts JupyterLab on 127.0.0.1 (no token, this machine only), opens the notebook, writes
 ``_build/screenshots/<name>-top.png``, ``-numbers.png`` (a paragraph with numbers from
-the data and citations) and ``-exercise.png``, and stops JupyterLab.
+the data and citations) and ``-exercise.png``, and stops JupyterLab. With ``--run`` it
+also runs every cell and writes ``-chart.png`` (the first chart, drawn as its cell ran)
+and ``-check.png`` (a check's feedback on the untouched scaffold).
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "_build" / "screenshots"
 EXERCISE = re.compile(r"^Exercise \d+")
 NUMBER = re.compile(r"\d,\d{3}")
+# Chapters whose prose has no number in the thousands: a decimal, a percentage, a count.
+ANY_NUMBER = re.compile(r"\d+\.\d|\d+%| \d{1,3} (?:of|rows|Obama|leaders|episodes|days|years)")
 
 
 def free_port() -> int:
@@ -49,7 +54,38 @@ def wait_for(url: str, seconds: float = 60) -> None:
     raise TimeoutError(f"JupyterLab did not answer at {url}")
 
 
-def screenshot(notebook: str = "chapters/new_start.ipynb") -> list[Path]:
+def run_and_capture(page, prefix: Path) -> list[Path]:
+    """Run every cell (Run > Run All Cells), then capture the first chart as it is drawn
+    and the first check's feedback on the untouched scaffold: ``<prefix>-chart.png`` and
+    ``<prefix>-check.png``."""
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_text("Run All Cells", exact=True).click()
+    # Done when the last code cell has its execution number (a failing cell stops the run,
+    # and the wait times out).
+    page.wait_for_function(
+        "() => { const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];"
+        " return prompts.length && /\\[\\d+\\]/.test(prompts[prompts.length - 1].textContent); }",
+        timeout=300_000,
+    )
+    page.wait_for_timeout(2000)
+    shots = []
+    for part, selector in [
+        ("chart", ".jp-OutputArea-output:has(svg.marks, canvas.marks, [id^='altair-viz'])"),
+        ("check", ".jp-OutputArea-output:has-text('not right yet')"),
+    ]:
+        target = page.locator(selector).first
+        if not target.count():
+            print(f"no {part} output found", file=sys.stderr)
+            continue
+        target.evaluate("element => element.scrollIntoView({block: 'center'})")
+        page.wait_for_timeout(1000)
+        shot = prefix.with_name(f"{prefix.name}-{part}.png")
+        page.screenshot(path=str(shot))
+        shots.append(shot)
+    return shots
+
+
+def screenshot(notebook: str = "chapters/new_start.ipynb", run: bool = False) -> list[Path]:
     port = free_port()
     # Render every cell at once (JupyterLab otherwise draws cells as they scroll into view).
     settings = OUT / "lab-settings"
@@ -91,11 +127,14 @@ def screenshot(notebook: str = "chapters/new_start.ipynb") -> list[Path]:
             page.wait_for_selector(".jp-Notebook .jp-MarkdownOutput", timeout=60_000)
             page.wait_for_timeout(2000)
             page.screenshot(path=str(shots[0]))
+            # A paragraph with numbers from the data (e.g. "1,800") and citations.
+            numbers = page.locator(".jp-MarkdownOutput p", has_text=NUMBER)
+            if not numbers.count():
+                numbers = page.locator(".jp-MarkdownOutput p", has_text=ANY_NUMBER)
             for shot, target in zip(
                 shots[1:],
                 [
-                    # A paragraph with numbers from the data (e.g. "1,800") and citations.
-                    page.locator(".jp-MarkdownOutput p", has_text=NUMBER).first,
+                    numbers.first,
                     page.locator(".jp-MarkdownOutput strong", has_text=EXERCISE).first,
                 ],
                 strict=True,
@@ -103,6 +142,8 @@ def screenshot(notebook: str = "chapters/new_start.ipynb") -> list[Path]:
                 target.evaluate("element => element.scrollIntoView({block: 'start'})")
                 page.wait_for_timeout(1000)
                 page.screenshot(path=str(shot))
+            if run:
+                shots += run_and_capture(page, OUT / name)
             browser.close()
     finally:
         lab.terminate()
@@ -111,5 +152,6 @@ def screenshot(notebook: str = "chapters/new_start.ipynb") -> list[Path]:
 
 
 if __name__ == "__main__":
-    for path in screenshot(*sys.argv[1:]):
+    arguments = [a for a in sys.argv[1:] if a != "--run"]
+    for path in screenshot(*arguments, run="--run" in sys.argv[1:]):
         print(path)

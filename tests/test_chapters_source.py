@@ -17,6 +17,7 @@ from usrussia.scaffold import episode_chapters
 EPISODES = [path.stem for path in episode_chapters(REPO)]
 ALL_CHAPTERS = [path.stem for path in chapter_sources(REPO)]
 CODE_CELL = re.compile(r"```\{code-cell\}.*?\n```", re.S)
+CAPTION = re.compile(r"^    caption: \|\n((?:      .*\n|\n)+)", re.M)
 BIB_KEYS = set(re.findall(r"@\w+\{([^,\s]+),", (REPO / "references.bib").read_text()))
 GLOSSARY = (REPO / "glossary.md").read_text().split("```{glossary}")[1]
 TERMS = {t.strip().lower() for t in re.findall(r"^(\S[^\n]*)\n  ", GLOSSARY, re.M)}
@@ -27,10 +28,11 @@ def source(name: str) -> str:
 
 
 def narrative_words(text: str) -> int:
-    """Words of prose before the exercises: code cells, directives' option lines and
-    role markup left out."""
+    """Words of prose before the exercises, figure captions included: code, directives'
+    option lines and role markup left out."""
     body = text.split("## Exercises")[0]
-    body = CODE_CELL.sub("", body)
+    # A figure's caption is prose the reader reads, written in its cell's metadata.
+    body = CODE_CELL.sub(lambda cell: "\n".join(CAPTION.findall(cell.group(0))), body)
     body = re.sub(r"^:[\w-]+:.*$", "", body, flags=re.M)
     body = re.sub(r"\{[\w:-]+\}`[^`]*`", "", body)
     body = re.sub(r"[`*#>|]", " ", body)

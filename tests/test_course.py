@@ -264,10 +264,10 @@ def test_new_chapter_code_and_solutions_run_top_to_bottom(name, tmp_path):
     import subprocess
     import sys
 
-    cells = [
-        "\n".join(line for line in cell.splitlines() if not line.startswith(":tags:"))
-        for cell in CODE_CELL.findall(chapter_source(name))
-    ]
+    import jupytext
+
+    notebook = jupytext.read(REPO / "chapters" / f"{name}.md")
+    cells = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
     script = tmp_path / f"{name}.py"
     script.write_text("\n\n".join(cells), encoding="utf-8")
     run = subprocess.run(

@@ -18,15 +18,18 @@ from pathlib import Path
 import altair as alt
 import jupytext
 import pytest
+import vl_convert
 
 from usrussia import check
+from usrussia.data import load
 from usrussia.facts import new_start_limits
 from usrussia.notebooks import chapter_sources
+from usrussia.render import VEGA_LITE_VERSION
 
-# The two chapters added with issue 11 (the comparison and the source-criticism lab) do not
-# yet follow the students' contract (facts module, scaffold and check cells): they are
-# listed here, and a test below fails once one of them does, so the list can only shrink.
-NOT_YET_CONVERTED = {"compare", "lab_commentary"}
+# Chapters that do not yet follow the students' contract (facts module, scaffold and check
+# cells) would be listed here; a test below fails once one of them does, so the list can
+# only shrink. Empty since the comparison and the lab chapters were converted.
+NOT_YET_CONVERTED: set[str] = set()
 CHAPTERS = {path.stem: path for path in chapter_sources() if path.stem not in NOT_YET_CONVERTED}
 EPISODES = ["reset", "minsk", "helsinki", "geneva", "new_start"]
 EXERCISE = re.compile(r"`{3,4}\{exercise\}\n:label: (\S+)")
@@ -175,12 +178,37 @@ def test_every_figure_is_drawn_by_its_visible_cell(ran):
     assert "{glue:figure}" not in text, "a figure exists only as a glued value"
     referenced = set(re.findall(r"\{numref\}`([^`]+)`", text))
     names = [figure for figure, _ in chapter.figures]
+    # {numref} may name a figure or an exercise; anything else is a figure not drawn here.
     unknown = referenced - set(names) - set(chapter.exercises)
     assert not unknown, f"numref to no figure or exercise: {unknown}"
     assert len(names) == len(set(names)), "two figures share a name"
     for figure, chart in charts.items():
         assert isinstance(chart, alt.TopLevelMixin), f"{figure}: its cell shows no chart"
         chart.to_dict()  # a chart that fails validation would fail to render
+
+
+def fits_any_width(chart) -> bool:
+    """Can the book's chart script size the chart to its column? As charts.js decides: a
+    numeric width, no layout (concat, facet) and no width or height derived from a band
+    step (a chart sized by its categories keeps its own width, wider than a phone)."""
+    vega = vl_convert.vegalite_to_vega(chart.to_dict(), vl_version=VEGA_LITE_VERSION)
+    derived = any(
+        s.get("name") in ("width", "height") and s.get("update") for s in vega.get("signals", [])
+    )
+    return not derived and not vega.get("layout") and isinstance(vega.get("width"), int | float)
+
+
+def test_every_figure_can_be_fitted_to_its_column(ran):
+    name, _, _, charts = ran
+    wide = [figure for figure, chart in charts.items() if not fits_any_width(chart)]
+    assert not wide, f"{name}: charts that keep their own width on a phone: {wide}"
+
+
+def test_fit_check_catches_a_chart_sized_by_its_categories():
+    frame = {"values": [{"point": "start", "y": 1}, {"point": "end", "y": 2}]}
+    by_step = alt.Chart(frame).mark_line().encode(x="point:N", y="y:Q")
+    assert not fits_any_width(by_step)
+    assert fits_any_width(by_step.properties(width=300))
 
 
 def test_figure_cells_are_short(ran):
@@ -279,3 +307,31 @@ def test_chapters_not_yet_converted_are_still_listed(name):
     """A chapter on the list has no student cells yet; once it has, take it off the list."""
     source = next(p for p in chapter_sources() if p.stem == name).read_text(encoding="utf-8")
     assert "student" not in source.split("## Exercises")[-1], f"{name} is converted: unlist it"
+
+
+def test_rating_check_judges_only_what_the_data_decide():
+    """The lab's fact/interpretation/spin check: statement 1 must be a fact (the summits data
+    record the meeting), 2 and 3 cannot be facts; it says in words what it cannot judge."""
+    reason = "a reason of more than five words here"
+    rows = [
+        {"statement": 1, "rating": "fact", "why": reason},
+        {"statement": 2, "rating": "spin", "why": reason},
+        {"statement": 3, "rating": "interpretation", "why": reason},
+    ]
+    passed = check.lab_commentary_5(rows)
+    assert passed and "cannot judge" in repr(passed)
+    all_facts = check.lab_commentary_5([{**row, "rating": "fact"} for row in rows])
+    assert not all_facts and "Statement 2 and 3" in repr(all_facts)
+    not_a_fact = check.lab_commentary_5([{**rows[0], "rating": "spin"}, *rows[1:]])
+    assert not not_a_fact and "it is a fact" in repr(not_a_fact)
+    assert not check.lab_commentary_5(rows[:2])
+
+
+def test_comparison_checks_say_what_is_wrong():
+    eps = load("episodes")
+    eps["days"] = (eps["end_date"] - eps["start_date"]).dt.days  # the last day not counted
+    by_format = eps.groupby("format")["days"].agg(["mean", "count"])
+    feedback = check.compare_1(by_format)
+    assert not feedback and "plus one" in repr(feedback)
+    short = check.compare_5(eps.assign(days=eps["days"] + 1), eps.shape[0], "Too short.")
+    assert not short and "at least 80 words" in repr(short)

@@ -39,7 +39,9 @@ def test_chapter_glues_its_facts_in_one_hidden_cell(chapter):
 def test_every_figure_has_a_text_alternative_from_the_data(chapter):
     name, text, _ = chapter
     labels = re.findall(r"^    name: (\S+)$", text, re.M)
-    assert labels, f"{name}: no figures"
+    if "mystnb:" not in text:
+        pytest.skip(f"{name} draws no figures")  # the lab: tables and code, no chart
+    assert labels, f"{name}: figures whose names the test cannot read"
     for label in labels:
         assert len(facts.describe(label)) > 60, f"{label}: description too short"
     with pytest.raises(KeyError):

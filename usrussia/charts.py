@@ -530,3 +530,206 @@ def cumulative_steps(
     )
     chart = alt.layer(rules, steps, points).properties(width=CHART_WIDTH, height=CHART_HEIGHT)
     return titled(chart, title, datasets, subtitle=subtitle, description=description)
+
+
+# --- Builders for the comparison of episodes ---------------------------------------------
+
+
+def _episode_colors(frame: pd.DataFrame) -> alt.Color:
+    """Episode colours keyed by the labels readers see ("The reset"), without a legend."""
+    return alt.Color("episode_label:N").scale(episode_scale(list(frame["episode"]))).legend(None)
+
+
+def episode_spans(
+    episodes: pd.DataFrame, *, title: str, description: str, datasets
+) -> alt.TopLevelMixin:
+    """One horizontal bar per episode from ``start_date`` to ``end_date`` (columns of the
+    ``episodes`` dataset), a point at each start, so that a one-day episode still shows."""
+    frame = episodes.assign(episode_label=episodes["episode"].map(EPISODE_LABELS))
+    bars = (
+        alt.Chart(frame)
+        .mark_bar(size=14)
+        .encode(
+            x=alt.X("start_date:T").title(None),
+            x2="end_date:T",
+            y=alt.Y("title:N").sort(field="start_date").title(None),
+            color=_episode_colors(frame),
+            tooltip=[
+                alt.Tooltip("title:N", title="Episode"),
+                alt.Tooltip("start_date:T", title="Start", format="%-d %B %Y"),
+                alt.Tooltip("end_date:T", title="End", format="%-d %B %Y"),
+                alt.Tooltip("format:N", title="Format"),
+            ],
+        )
+    )
+    points = bars.mark_point(filled=True, size=90).encode(x="start_date:T")
+    chart = (bars + points).properties(width=CHART_WIDTH, height=180)
+    return titled(chart, title, datasets, description=description)
+
+
+def lines_over_episodes(
+    frame: pd.DataFrame,
+    episodes: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    series: str,
+    title: str,
+    description: str,
+    datasets,
+    y_title: str,
+    series_title: str | None = None,
+    x_domain: list | None = None,
+    tooltip_format: str = ",.0f",
+) -> alt.TopLevelMixin:
+    """Lines per ``series`` (party colours when ``series`` is "party") over shaded bands for
+    ``episodes`` (rows of the ``episodes`` dataset), a dashed rule at each episode's start
+    (the only mark of a one-day episode). ``x_domain`` (two dates) limits the time axis;
+    the legend sits below the plot, one entry a line, so that long names fit a phone."""
+    bands_frame = episodes.assign(episode_label=episodes["episode"].map(EPISODE_LABELS))
+    x_axis = alt.X("start_date:T")
+    if x_domain is not None:
+        x_axis = x_axis.scale(domain=[str(pd.Timestamp(d).date()) for d in x_domain])
+    tip = [alt.Tooltip("title:N", title="Episode")]
+    bands = (
+        alt.Chart(bands_frame)
+        .mark_rect(opacity=0.18)
+        .encode(x=x_axis, x2="end_date:T", color=_episode_colors(bands_frame), tooltip=tip)
+    )
+    starts = (
+        alt.Chart(bands_frame)
+        .mark_rule(strokeDash=[4, 3])
+        .encode(
+            x="start_date:T",
+            color=_episode_colors(bands_frame),
+            tooltip=tip + [alt.Tooltip("start_date:T", title="Start", format="%-d %B %Y")],
+        )
+    )
+    color = alt.Color(f"{series}:N").title(series_title)
+    color = color.legend(orient="bottom", direction="vertical", labelLimit=500)
+    if series == "party":
+        color = color.scale(party_scale())
+    drawn = (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(f"{x}:T").title(None),
+            y=alt.Y(f"{y}:Q").title(y_title),
+            color=color,
+            tooltip=[
+                alt.Tooltip(f"{series}:N", title=series_title or series),
+                alt.Tooltip(f"{x}:T", title="Date", format="%-d %B %Y"),
+                alt.Tooltip(f"{y}:Q", title=y_title, format=tooltip_format),
+            ],
+        )
+    )
+    chart = (
+        alt.layer(bands, starts, drawn)
+        .resolve_scale(color="independent")
+        .properties(width=CHART_WIDTH, height=CHART_HEIGHT - 40)
+    )
+    return titled(chart, title, datasets, description=description)
+
+
+def ranked_bars(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    title: str,
+    description: str,
+    datasets,
+    x_title: str,
+    y_tooltip_title: str | None = None,
+    subtitle: str | None = None,
+) -> alt.TopLevelMixin:
+    """Horizontal bars of ``x`` (a number) per ``y`` (a label), longest first. Keep
+    ``x_title`` short (it must fit under a phone-wide plot); say more in ``subtitle``."""
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{x}:Q").title(x_title).axis(tickMinStep=1),
+            y=alt.Y(f"{y}:N").sort("-x").title(None),
+            tooltip=[
+                alt.Tooltip(f"{y}:N", title=y_tooltip_title or y),
+                alt.Tooltip(f"{x}:Q", title=x_title),
+            ],
+        )
+        .properties(width=CHART_WIDTH, height=32 * frame[y].nunique())
+    )
+    return titled(chart, title, datasets, subtitle=subtitle, description=description)
+
+
+def stacked_shares(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    group: str,
+    order: list[str],
+    title: str,
+    description: str,
+    datasets,
+    x_title: str,
+    group_title: str | None = None,
+    subtitle: str | None = None,
+) -> alt.TopLevelMixin:
+    """One horizontal bar per ``y``, split into the shares of each ``group`` (stacked to
+    100%) in the colour order ``order``; ``x`` holds the counts. Keep ``x_title`` short."""
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{x}:Q").stack("normalize").title(x_title).axis(format="%"),
+            y=alt.Y(f"{y}:N").title(None),
+            color=alt.Color(f"{group}:N")
+            .sort(order)
+            .title(group_title)
+            .legend(orient="bottom", columns=3),
+            tooltip=[
+                alt.Tooltip(f"{y}:N"),
+                alt.Tooltip(f"{group}:N", title=group_title or group),
+                alt.Tooltip(f"{x}:Q", title="Events"),
+            ],
+        )
+        .properties(width=CHART_WIDTH, height=32 * frame[y].nunique())
+    )
+    return titled(chart, title, datasets, subtitle=subtitle, description=description)
+
+
+def slopes(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    series: str,
+    order: list[str],
+    title: str,
+    description: str,
+    datasets,
+    x_title: str,
+    y_title: str,
+    series_title: str | None = None,
+    tooltip: dict[str, str] | None = None,
+    tooltip_format: str = ",.1f",
+) -> alt.TopLevelMixin:
+    """A slope chart: for each ``series``, a line between its values of ``y`` at the points
+    ``order`` of ``x`` (for example "start" and "end"). The legend sits below the plot and
+    the width is set, so that the chart fits a phone's column."""
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(f"{x}:N").sort(order).title(x_title).axis(labelAngle=0),
+            y=alt.Y(f"{y}:Q").title(y_title),
+            color=alt.Color(f"{series}:N")
+            .title(series_title)
+            .legend(orient="bottom", direction="vertical"),
+            tooltip=[alt.Tooltip(f"{series}:N", title=series_title or series)]
+            + [alt.Tooltip(f"{c}:N", title=t) for c, t in (tooltip or {}).items()]
+            + [alt.Tooltip(f"{y}:Q", title=y_title, format=tooltip_format)],
+        )
+        .properties(width=CHART_WIDTH, height=CHART_HEIGHT - 40)
+    )
+    return titled(chart, title, datasets, description=description)

@@ -20,17 +20,23 @@ import pandas as pd
 
 from usrussia import facts
 from usrussia.data import load
+from usrussia.facts import _compare, _lab_commentary
 
 NOT_STARTED = "Not answered yet: replace the ... with your code, run it, then run this check."
 
 
 class Feedback:
-    """The outcome of one check: ``passed`` (bool) and a list of (ok, message) lines."""
+    """The outcome of one check: ``passed`` (bool) and a list of (ok, message) lines.
 
-    def __init__(self, exercise: str, results: list[tuple[bool, str]]):
+    A plain string among the results is a note (what the check cannot judge, for example),
+    shown after the checks and not counted.
+    """
+
+    def __init__(self, exercise: str, results: list[tuple[bool, str] | str]):
         self.exercise = exercise
-        self.results = results
-        self.passed = bool(results) and all(ok for ok, _ in results)
+        self.notes = [item for item in results if isinstance(item, str)]
+        self.results = [item for item in results if not isinstance(item, str)]
+        self.passed = bool(self.results) and all(ok for ok, _ in self.results)
 
     def __bool__(self) -> bool:
         return self.passed
@@ -42,7 +48,23 @@ class Feedback:
             else f"{self.exercise}: not right yet ({sum(ok for ok, _ in self.results)} of "
             f"{len(self.results)} checks pass)."
         )
-        return "\n".join([head] + [f"  {'✓' if ok else '✗'} {msg}" for ok, msg in self.results])
+        lines = [f"  {'✓' if ok else '✗'} {msg}" for ok, msg in self.results]
+        return "\n".join([head, *lines, *(f"  Note: {note}" for note in self.notes)])
+
+
+def holds_ellipsis(answer) -> bool:
+    """Is ``answer`` the scaffold's ``...``, or a table, list or dict still holding one?"""
+    if answer is Ellipsis:
+        return True
+    if isinstance(answer, pd.DataFrame):
+        return any(holds_ellipsis(column) for _, column in answer.items())
+    if isinstance(answer, pd.Series):
+        return answer.dtype == object and any(value is Ellipsis for value in answer)
+    if isinstance(answer, dict):
+        return any(holds_ellipsis(value) for value in answer.values())
+    if isinstance(answer, list | tuple):
+        return any(holds_ellipsis(value) for value in answer)
+    return False
 
 
 def exercise(label: str) -> Callable:
@@ -51,7 +73,7 @@ def exercise(label: str) -> Callable:
     def wrap(checker: Callable[..., list[tuple[bool, str]]]) -> Callable[..., Feedback]:
         @functools.wraps(checker)
         def run(*answers) -> Feedback:
-            if any(a is Ellipsis for a in answers):
+            if any(holds_ellipsis(a) for a in answers):
                 return Feedback(label, [(False, NOT_STARTED)])
             try:
                 return Feedback(label, checker(*answers))
@@ -775,4 +797,355 @@ def overview_3(table) -> list[tuple[bool, str]]:
             else "table: count the events for each decade "
             "(rows) and category (columns), for example with pivot_table or pd.crosstab.",
         ),
+    ]
+
+
+# --- The five episodes compared ------------------------------------------------------------
+
+
+def _by_title(answer, columns: list[str]) -> pd.DataFrame:
+    """A student's table indexed by episode title (from its index or a ``title`` column)."""
+    frame = pd.DataFrame(answer)
+    if "title" in frame.columns:
+        frame = frame.set_index("title")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"the table needs the columns {columns}; missing {missing}")
+    return frame
+
+
+def _close(got: pd.Series, expected: pd.Series, tolerance: float) -> bool:
+    """Same index and every value within ``tolerance`` (NaN where NaN is expected)."""
+    got = pd.to_numeric(got.reindex(expected.index), errors="coerce").astype(float)
+    expected = expected.astype(float)
+    both_missing = got.isna() & expected.isna()
+    return bool(((got - expected).abs().le(tolerance) | both_missing).all())
+
+
+@exercise("compare-ex-length")
+def compare_1(by_format) -> list[tuple[bool, str]]:
+    """``by_format``: one row per format, columns ``mean`` and ``count`` of the episodes'
+    lengths in days (first and last day both counted)."""
+    days = _compare.episodes().groupby("format")["days"]
+    frame = pd.DataFrame(by_format)
+    missing = [c for c in ("mean", "count") if c not in frame.columns]
+    if missing:
+        return [(False, f"by_format needs the columns 'mean' and 'count'; missing {missing}.")]
+    ok_formats = set(frame.index) == set(days.mean().index)
+    ok_mean = ok_formats and _close(frame["mean"], days.mean(), 0.01)
+    ok_count = ok_formats and _close(frame["count"], days.count(), 0)
+    off_by_one = ok_formats and _close(frame["mean"], days.mean() - 1, 0.01)
+    return [
+        (ok_formats, "One row per format." if ok_formats else "Group by the format column."),
+        (
+            ok_mean,
+            "The mean lengths are right."
+            if ok_mean
+            else "Count both the first and the last day: end minus start, plus one."
+            if off_by_one
+            else "mean: the average of days (end_date minus start_date, in days, plus one).",
+        ),
+        (ok_count, "The counts are right." if ok_count else "count: episodes per format."),
+    ]
+
+
+@exercise("compare-ex-rate")
+def compare_2(rates) -> list[tuple[bool, str]]:
+    """``rates``: per episode title, ``meetings`` (within its dates), ``years`` and
+    ``per_year`` (meetings / years)."""
+    expected = _compare.episodes().set_index("title")
+    frame = _by_title(rates, ["meetings", "per_year"])
+    ok_meetings = _close(frame["meetings"], expected["meetings"], 0)
+    rate = expected["meetings"] / expected["years"]
+    ok_rate = _close(frame["per_year"], rate, 0.01 * rate.max())
+    return [
+        (
+            ok_meetings,
+            "The meetings in each episode are right."
+            if ok_meetings
+            else "meetings: count the rows of summits whose date is between the episode's "
+            "start_date and end_date (both included).",
+        ),
+        (
+            ok_rate,
+            "The meetings per year are right."
+            if ok_rate
+            else "per_year: meetings divided by the episode's length in years (days / 365.25).",
+        ),
+    ]
+
+
+def _gallup_at(dates: pd.Series) -> pd.Series:
+    """The last Gallup favourable share on or before each date (NaN if none)."""
+    opinion = load("opinion")
+    gallup = opinion[opinion["measure"] == "favorable view of Russia"].sort_values("date")
+
+    def last_on_or_before(date) -> float:
+        earlier = gallup.loc[gallup["date"] <= date, "percent"]
+        return float(earlier.iloc[-1]) if len(earlier) else float("nan")
+
+    return dates.map(last_on_or_before)
+
+
+@exercise("compare-ex-opinion")
+def compare_3(eps, n_fell, no_poll_before) -> list[tuple[bool, str]]:
+    """``eps``: the episodes with ``favourable_start`` and ``favourable_end`` (per cent);
+    ``n_fell``: episodes whose share fell; ``no_poll_before``: titles without a poll on or
+    before their start."""
+    table = load("episodes").set_index("title")
+    start = _gallup_at(table["start_date"]).astype(float)
+    end = _gallup_at(table["end_date"]).astype(float)
+    frame = _by_title(eps, ["favourable_start", "favourable_end"])
+    ok_shares = _close(frame["favourable_start"], start, 0) and _close(
+        frame["favourable_end"], end, 0
+    )
+    without = {str(t) for t in no_poll_before}
+    expected_without = set(start[start.isna()].index)
+    return [
+        (
+            ok_shares,
+            "The shares at each start and end are right."
+            if ok_shares
+            else "favourable_start/_end: with pd.merge_asof, the last Gallup reading on or "
+            "before the date (both sorted by date).",
+        ),
+        same(n_fell, int((end < start).sum()), "The number of episodes in which the share fell"),
+        (
+            without == expected_without,
+            "The episodes without an earlier poll are right."
+            if without == expected_without
+            else "no_poll_before: the titles whose favourable_start is missing (NaN).",
+        ),
+    ]
+
+
+@exercise("compare-ex-trade-years")
+def compare_4(result, fell_both) -> list[tuple[bool, str]]:
+    """``result``: per episode title with all four years in the trade data,
+    ``fell_same_years`` and ``fell_wider_years`` (bools); ``fell_both``: how many are True
+    on both."""
+    total = load("trade").set_index("year")
+    total = total["exports_usd_millions"] + total["imports_usd_millions"]
+    rows = {}
+    for _, episode in load("episodes").iterrows():
+        first, last = episode["start_date"].year, episode["end_date"].year
+        if all(y in total.index for y in (first - 1, first, last, last + 1)):
+            rows[episode["title"]] = (
+                total[last] < total[first],
+                total[last + 1] < total[first - 1],
+            )
+    expected = pd.DataFrame(rows, index=["fell_same_years", "fell_wider_years"]).T
+    frame = _by_title(result, ["fell_same_years", "fell_wider_years"])
+    ok_rows = set(frame.index) == set(expected.index)
+    ok_values = ok_rows and all(
+        _close(frame[c].astype(float), expected[c].astype(float), 0) for c in expected.columns
+    )
+    both = int((expected["fell_same_years"] & expected["fell_wider_years"]).sum())
+    return [
+        (
+            ok_rows,
+            "One row for each episode with all four years in the data."
+            if ok_rows
+            else "Keep the episodes for which the trade data have the year before the start, "
+            "the start and end years and the year after the end.",
+        ),
+        (
+            ok_values,
+            "Both comparisons are right."
+            if ok_values
+            else "fell_same_years: end year below start year; fell_wider_years: the year after "
+            "the end below the year before the start.",
+        ),
+        same(fell_both, both, "The number that fell on both measures"),
+    ]
+
+
+@exercise("compare-ex-claim")
+def compare_5(cases, n_exchanges, paragraph) -> list[tuple[bool, str] | str]:
+    """``cases``: per title, ``format`` and ``days``; ``n_exchanges``: New START exchange
+    dates in the data; ``paragraph``: the student's argument (text)."""
+    expected = _compare.episodes().set_index("title")
+    frame = _by_title(cases, ["format", "days"])
+    ok_days = _close(frame["days"], expected["days"], 0)
+    words = len(str(paragraph).split()) if isinstance(paragraph, str) else 0
+    return [
+        (
+            ok_days,
+            "The lengths in days are right."
+            if ok_days
+            else "days: end_date minus start_date in days, plus one.",
+        ),
+        same(n_exchanges, load("new_start")["date"].nunique(), "The number of exchanges"),
+        (
+            words >= 80,
+            f"Your paragraph has {words} words."
+            if words >= 80
+            else f"Write the paragraph as a string of at least 80 words (it has {words}).",
+        ),
+        "This check cannot judge your argument: whether what you count as evidence for and "
+        "against the claim is sound, and whether you say why five cases cannot settle it. "
+        "Compare it with a partner's or the model answer.",
+    ]
+
+
+# --- The source-criticism lab --------------------------------------------------------------
+
+
+def _as_pairs(answer) -> dict[frozenset, float]:
+    """A table or series of values by party and measure as {frozenset({party, measure}): v}."""
+    if isinstance(answer, pd.DataFrame):
+        answer = answer.stack()
+    series = pd.Series(answer)
+    pairs = {}
+    for key, value in series.items():
+        parts = key if isinstance(key, tuple) else (key,)
+        pairs[frozenset(str(p) for p in parts)] = float(value)
+    return pairs
+
+
+@exercise("lab-ex-newstart")
+def lab_commentary_1(changes, independent) -> list[tuple[bool, str]]:
+    """``changes``: March 2019 minus September 2018, by party and measure (a series with
+    both in its index, or a table); ``independent``: is the March figure independent?"""
+    checked = _lab_commentary.blog_check()
+    expected = {
+        frozenset({r["party"], r["measure"]}): float(r["data_change"])
+        for _, r in checked.iterrows()
+    }
+    got = _as_pairs(changes)
+    wrong = sorted(" ".join(sorted(key)) for key, v in expected.items() if got.get(key) != v)
+    return [
+        (
+            not wrong,
+            "All six changes are right."
+            if not wrong
+            else f"Check the change for: {'; '.join(wrong)} (the later value minus the "
+            "earlier one, per party and measure).",
+        ),
+        (
+            independent is False,
+            "Right: the March 2019 rows were taken from the blog post itself."
+            if independent is False
+            else "independent: look at the source_url of the March 2019 rows (True or False).",
+        ),
+    ]
+
+
+@exercise("lab-ex-trade")
+def lab_commentary_2(total_2012, imports_share, rank_2012) -> list[tuple[bool, str]]:
+    """``total_2012`` in billion USD; ``imports_share`` in per cent; ``rank_2012`` (1 for
+    the year of the largest total)."""
+    trade = _lab_commentary.trade_totals()
+    row = trade[trade["year"] == 2012].iloc[0]
+    share = 100 * row["imports_usd_millions"] / (row["total_bn"] * 1000)
+    rank = int(trade["total_bn"].rank(ascending=False, method="min")[row.name])
+    if 0 < float(imports_share) <= 1:
+        return [(False, "imports_share should be a per cent (0-100), not a fraction.")]
+    return [
+        same(total_2012, row["total_bn"], "The 2012 total (billion USD)", 0.05),
+        same(imports_share, share, "The imports' share (per cent)", 0.5),
+        same(rank_2012, rank, "The rank of 2012"),
+    ]
+
+
+@exercise("lab-ex-meetings")
+def lab_commentary_3(per_year) -> list[tuple[bool, str]]:
+    """``per_year``: {"Obama-Medvedev": meetings a year, "Obama-Putin": meetings a year}."""
+    periods = {
+        "Obama-Medvedev": ("Dmitry Medvedev", "2009-01-20", "2012-05-06"),
+        "Obama-Putin": ("Vladimir Putin", "2012-05-07", "2014-12-31"),
+    }
+    got = pd.Series(per_year)
+    results = []
+    for name, (russian, start, end) in periods.items():
+        met = _lab_commentary.meetings("Barack Obama", russian, start, end)
+        years = (pd.Timestamp(end) - pd.Timestamp(start)).days / 365.25
+        if name not in got.index:
+            results.append((False, f"per_year needs an entry {name!r}."))
+        else:
+            results.append(same(got[name], len(met) / years, f"{name} meetings a year", 0.02))
+    return results
+
+
+@exercise("lab-ex-valdai")
+def lab_commentary_4(before_paris, after_helsinki) -> list[tuple[bool, str]]:
+    """``before_paris``: Trump-Putin meetings of 2018 before 11 November (rows of
+    ``summits``); ``after_helsinki``: sanctions measures from 17 July to 10 November 2018
+    (rows of ``sanctions`` or their names)."""
+    meetings = _lab_commentary.meetings(
+        "Donald Trump", "Vladimir Putin", "2018-01-01", "2018-11-10"
+    )
+    expected = set(_lab_commentary.sanctions_between("2018-07-17", "2018-11-10")["measure"])
+    names = (
+        after_helsinki["measure"] if isinstance(after_helsinki, pd.DataFrame) else after_helsinki
+    )
+    got = {str(n) for n in names}
+    return [
+        same(len(before_paris), len(meetings), "The number of meetings before Paris"),
+        (
+            got == expected,
+            "The measures after Helsinki are right."
+            if got == expected
+            else "after_helsinki: the rows of sanctions dated after the Helsinki summit "
+            "(16 July 2018) and before 11 November 2018.",
+        ),
+    ]
+
+
+RATINGS = {"fact", "interpretation", "spin"}
+
+
+@exercise("lab-ex-rate")
+def lab_commentary_5(ratings) -> list[tuple[bool, str] | str]:
+    """``ratings``: three rows, ``statement`` (1-3), ``rating`` ("fact", "interpretation" or
+    "spin") and ``why`` (a sentence or two)."""
+    frame = pd.DataFrame(ratings)
+    missing = [c for c in ("statement", "rating", "why") if c not in frame.columns]
+    if missing:
+        return [(False, f"ratings needs the columns statement, rating and why; missing {missing}.")]
+    frame = frame.assign(statement=pd.to_numeric(frame["statement"], errors="coerce"))
+    rating = frame.set_index("statement")["rating"].astype(str).str.strip().str.lower()
+    why = frame.set_index("statement")["why"]
+    ok_rows = sorted(rating.index) == [1, 2, 3]
+    if not ok_rows:
+        return [(False, "ratings needs one row for each of the statements 1, 2 and 3.")]
+    ok_words = all(rating[n] in RATINGS for n in (1, 2, 3))
+    ok_why = all(isinstance(why[n], str) and len(why[n].split()) >= 5 for n in (1, 2, 3))
+    summits = load("summits")
+    geneva = summits[
+        (summits["place"] == "Geneva") & (summits["date"].dt.strftime("%Y-%m") == "2021-06")
+    ]
+    recorded = (
+        f"the summits data record it on {geneva['date'].iloc[0]:%-d %B %Y}" if len(geneva) else ""
+    )
+    not_checkable = [n for n in (2, 3) if rating[n] == "fact"]
+    return [
+        (
+            ok_words,
+            "Each rating is fact, interpretation or spin."
+            if ok_words
+            else "Rate each statement with one word: fact, interpretation or spin.",
+        ),
+        (
+            ok_why,
+            "Each rating has its reason."
+            if ok_why
+            else "why: give each rating a reason of a sentence or two (at least five words).",
+        ),
+        (
+            bool(recorded) and rating[1] == "fact",
+            f"Statement 1 is a fact: {recorded}."
+            if rating[1] == "fact"
+            else f"Statement 1 can be checked against a record ({recorded}): it is a fact.",
+        ),
+        (
+            not not_checkable,
+            "Statements 2 and 3 are not rated as facts: no record can check them as stated."
+            if not not_checkable
+            else f"Statement {' and '.join(map(str, not_checkable))}: no record or dataset can "
+            "check it as stated, so it is not a fact.",
+        ),
+        "This check cannot judge whether statements 2 and 3 are interpretation or spin, nor "
+        "how good your reasons are: that depends on reading the sources. Compare your table "
+        "with a partner's.",
     ]

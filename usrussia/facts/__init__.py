@@ -12,10 +12,22 @@ put numbers into the book's sentences.
 
 from __future__ import annotations
 
-from usrussia.facts import _after_2022, _geneva, _helsinki, _minsk, _new_start, _overview, _reset
+from usrussia.facts import (
+    _after_2022,
+    _compare,
+    _geneva,
+    _helsinki,
+    _minsk,
+    _new_start,
+    _overview,
+    _reset,
+)
 from usrussia.facts._after_2022 import after_2022
+from usrussia.facts._compare import compare
 from usrussia.facts._geneva import geneva
 from usrussia.facts._helsinki import helsinki
+from usrussia.facts._lab_commentary import blog_check as lab_blog_check
+from usrussia.facts._lab_commentary import lab_commentary
 from usrussia.facts._minsk import MH17_DEATHS, minsk
 from usrussia.facts._new_start import limits as new_start_limits
 from usrussia.facts._new_start import new_start
@@ -25,8 +37,11 @@ from usrussia.facts._reset import reset
 __all__ = [
     "FACT_FUNCTIONS",
     "after_2022",
+    "compare",
     "geneva",
     "helsinki",
+    "lab_blog_check",
+    "lab_commentary",
     "MH17_DEATHS",
     "describe",
     "minsk",
@@ -39,8 +54,10 @@ __all__ = [
 # Chapter name -> its fact function; the chapter's figures' labels start with its name.
 FACT_FUNCTIONS = {
     "after_2022": after_2022,
+    "compare": compare,
     "geneva": geneva,
     "helsinki": helsinki,
+    "lab_commentary": lab_commentary,
     "minsk": minsk,
     "new_start": new_start,
     "overview": overview,
@@ -48,6 +65,7 @@ FACT_FUNCTIONS = {
 }
 _DESCRIBERS = {
     "after_2022": _after_2022.describe,
+    "compare": _compare.describe,
     "geneva": _geneva.describe,
     "helsinki": _helsinki.describe,
     "minsk": _minsk.describe,
