@@ -453,7 +453,6 @@ OPEN_QUESTION = "**Open question.**"
 OPEN_QUESTION_CHAPTERS = [p.stem for p in episode_chapters(REPO)] + ["after_2022"]
 # The comparison chapter is being converted elsewhere: its exercise says "An open question."
 # without the marker. The test below fails once it carries the marker, so the set can shrink.
-AWAITING_OPEN_QUESTION_MARKER = {"compare"}
 EXERCISE_BLOCK = re.compile(r"^`{3,4}\{exercise\}\n:label: (\S+)\n(.*?)^`{3,4}$", re.S | re.M)
 MODEL_ANSWER_WORDS = 120
 
@@ -498,17 +497,9 @@ def notes_source(name: str) -> str:
     return (REPO / "instructor_notes" / f"{name}.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(
-    "name", [n for n in OPEN_QUESTION_CHAPTERS if n not in AWAITING_OPEN_QUESTION_MARKER]
-)
+@pytest.mark.parametrize("name", OPEN_QUESTION_CHAPTERS)
 def test_episode_chapter_has_an_open_question_with_a_model_answer(name):
     assert not open_question_problems(chapter_source(name), notes_source(name))
-
-
-@pytest.mark.parametrize("name", sorted(AWAITING_OPEN_QUESTION_MARKER))
-def test_chapters_awaiting_the_open_question_marker_are_still_listed(name):
-    problems = open_question_problems(chapter_source(name), notes_source(name))
-    assert problems, f"{name} now has its open question: take it off the list"
 
 
 def test_open_question_check_can_fail():
