@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import altair as alt
 import pandas as pd
@@ -193,6 +194,13 @@ def test_renderer_choice_depends_on_where_the_notebook_runs(monkeypatch):
     monkeypatch.delenv(render.BOOK_BUILD_ENV)
     usrussia.setup()
     assert alt.renderers.active == "html"
+    # In JupyterLab, Colab or VS Code the chart's JavaScript travels in the output: a
+    # student without a network still sees it, and no CDN is asked.
+    chart = alt.Chart(alt.Data(values=[{"a": 1}])).mark_point().encode(x="a:Q")
+    bundle = chart._repr_mimebundle_()
+    html = (bundle[0] if isinstance(bundle, tuple) else bundle)["text/html"]
+    assert "vegaEmbed" in html
+    assert "cdn.jsdelivr" not in html and not re.search(r"<script[^>]+src=.https?://", html)
     alt.renderers.enable("default")
 
 

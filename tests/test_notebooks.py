@@ -109,15 +109,19 @@ def test_instructor_notebook_has_the_solutions(built_book, source):
 # --- Running them ------------------------------------------------------------------------
 
 RUN_NOTEBOOK = textwrap.dedent("""
-    import json, sys, nbformat
+    import json, re, sys, nbformat
     from nbclient import NotebookClient
     notebook = nbformat.read(sys.argv[1], as_version=4)
     NotebookClient(notebook, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": sys.argv[2]}}).execute()
-    # Outside a book build charts use Altair's "html" renderer (usrussia.render).
-    charts = sum(1 for cell in notebook.cells for output in cell.get("outputs", [])
-                 if "vegaEmbed" in str(output.get("data", {}).get("text/html", "")))
-    print(json.dumps({"charts": charts}))
+    # Outside a book build charts use Altair's "html" renderer with its JavaScript inline
+    # (usrussia.render): a chart output must not load a script from another host.
+    html = [str(output.get("data", {}).get("text/html", ""))
+            for cell in notebook.cells for output in cell.get("outputs", [])]
+    charts = sum(1 for text in html if "vegaEmbed" in text)
+    remote = sum(1 for text in html if re.search(r"<script[^>]+src=.https?://", text)
+                 or "cdn.jsdelivr" in text)
+    print(json.dumps({"charts": charts, "remote": remote}))
 """)
 
 # The first code cell alone, then every dataset: finds the data from this folder?
@@ -209,6 +213,7 @@ def test_notebook_runs_from_its_folder_and_draws_every_chart(student_python, bui
     assert result["charts"] >= figures, (
         f"{source.stem}: the notebook draws {result['charts']} charts, the page {figures}"
     )
+    assert result["remote"] == 0, f"{source.stem}: a chart loads its JavaScript from a CDN"
 
 
 @pytest.mark.parametrize("source", CHAPTERS, ids=IDS)

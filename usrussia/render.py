@@ -14,8 +14,8 @@ the desktop column's), with the headline wrapped to each width.
 with the page; ``charts.js`` replaces it by the interactive chart, in the same box, when it
 scrolls near the viewport.
 
-In Jupyter, Binder or Colab (no book build) charts use Altair's "html" renderer: the
-reader has asked for live execution there, so fetching vega from its CDN is expected.
+In Jupyter, Binder or Colab (no book build) charts use Altair's "html" renderer with its
+"inline" template: the chart's JavaScript travels in the output, so charts draw offline too.
 """
 
 from __future__ import annotations
@@ -104,9 +104,15 @@ def enable_renderer() -> str:
     # USRUSSIA_RENDERER, when set, wins even in a book build: the benchmarks build a peer
     # of the book with Altair's own "html" output to compare against.
     chosen = os.environ.get("USRUSSIA_RENDERER")
-    name = chosen or (RENDERER_NAME if in_book_build() else "html")
-    alt.renderers.enable(name)
-    return name
+    if chosen or in_book_build():
+        name = chosen or RENDERER_NAME
+        alt.renderers.enable(name)
+        return name
+    # Altair's "html" output with the "inline" template carries vega, vega-lite and
+    # vega-embed in the output itself (bundled by vl-convert), so a chart draws in
+    # JupyterLab, Colab or VS Code with no request to a CDN.
+    alt.renderers.enable("html", template="inline")
+    return "html"
 
 
 def loader_script() -> str:
