@@ -277,3 +277,138 @@ def test_rows_and_sources_cite_no_forbidden_host(name):
         if sources.forbidden_kind(s["path"])
     ]
     assert not bad, f"{name} cites forbidden hosts:\n" + "\n".join(bad)
+
+
+# --- opinion: readings from the pollster's own release ----------------------------------
+
+#: The pollster's own host for each pollster in ``opinion``.
+POLLSTER_OWN_HOST = {"Gallup": "news.gallup.com", "Levada Center": "levada.ru"}
+
+#: Opinion rows read in reporting of a release rather than in the release itself, keyed by
+#: (date, pollster), with the host read and the reason. This list may only shrink: when a
+#: row is re-sourced to the pollster, delete its entry (the test below fails until you do).
+OPINION_ROWS_FROM_REPORTING = {
+    ("2010-02-01", "Gallup"): (
+        "deseret.com",
+        "Associated Press wire story reproduced by the Deseret News; Gallup's 2010 release "
+        "not found in the stored copies",
+    ),
+    ("2013-02-01", "Gallup"): (
+        "koreaherald.com",
+        "Yonhap wire story quoting Gallup's 2015 release (24% after two 10-point falls); "
+        "Gallup's 2013 release not found",
+    ),
+    ("2014-02-06", "Gallup"): (
+        "articles.chicagotribune.com",
+        "Reuters wire story reproduced by the Chicago Tribune; Gallup's 2014 release not found",
+    ),
+    ("2015-02-08", "Gallup"): (
+        "koreaherald.com",
+        "Yonhap wire story quoting Gallup's 2015 release; the release itself not found",
+    ),
+    ("2016-02-01", "Gallup"): (
+        "thehill.com",
+        "The Hill's 2022 report of Gallup's trend; Gallup's 2016 release not found",
+    ),
+    ("2017-02-01", "Gallup"): ("upi.com", "UPI wire story; Gallup's 2017 release not found"),
+    ("2021-02-03", "Gallup"): ("newsweek.com", "Newsweek report; Gallup's 2021 release not found"),
+    ("2022-02-01", "Gallup"): ("upi.com", "UPI wire story; Gallup's 2022 release not found"),
+    ("2015-01-01", "Levada Center"): (
+        "interfax.ru",
+        "Interfax wire story citing Levada; Levada's release not found",
+    ),
+    ("2015-07-17", "Levada Center"): (
+        "interfax.ru",
+        "Interfax wire story citing Levada; Levada's release not found",
+    ),
+    ("2017-01-01", "Levada Center"): (
+        "vedomosti.ru",
+        "Vedomosti (business daily) report; Levada's release not found",
+    ),
+    ("2017-03-31", "Levada Center"): (
+        "unian.info",
+        "UNIAN (Ukrainian news agency) report; Levada's release not found",
+    ),
+    ("2017-12-01", "Levada Center"): (
+        "vedomosti.ru",
+        "Vedomosti (business daily) report; Levada's release not found",
+    ),
+    ("2018-07-19", "Levada Center"): (
+        "themoscowtimes.com",
+        "The Moscow Times report; Levada's release not found",
+    ),
+    ("2019-11-21", "Levada Center"): (
+        "agenzianova.com",
+        "Agenzia Nova (Italian news agency) report; Levada's release not found",
+    ),
+    ("2023-05-01", "Levada Center"): (
+        "kyivpost.com",
+        "Kyiv Post's 2025 report of Levada's trend; Levada's May 2023 release not found",
+    ),
+}
+#: Ceiling on the exception list: lower it when an entry goes, never raise it.
+MAX_OPINION_ROWS_FROM_REPORTING = 16
+
+
+def _reading_off_pollster_host(pollster: str, url: str) -> bool:
+    """True when ``url`` is not on ``pollster``'s own host (see POLLSTER_OWN_HOST)."""
+    own = POLLSTER_OWN_HOST[pollster]
+    host = sources.host_of(url)
+    return not (host == own or host.endswith("." + own))
+
+
+@pytest.mark.parametrize(
+    ("pollster", "url", "off"),
+    [
+        ("Gallup", "https://news.gallup.com/poll/16201/Russia.aspx", False),
+        ("Gallup", "https://www.newsmax.com/newsfront/gallup-americans-russia-ukraine/", True),
+        ("Gallup", "https://www.gallup.com.example.org/poll/1", True),
+        ("Gallup", "https://www.levada.ru/en/2021/04/09/attitude-towards-the-us/", True),
+        ("Levada Center", "https://www.levada.ru/en/2021/04/09/attitude-towards-the-us/", False),
+        ("Levada Center", "https://levada.ru/en/2022/04/27/international-relations-2", False),
+        ("Levada Center", "https://regnum.ru/amp/2810148", True),
+    ],
+)
+def test_pollster_host_check_tells_releases_from_reports(pollster, url, off):
+    assert _reading_off_pollster_host(pollster, url) is off
+
+
+def test_opinion_rows_come_from_the_pollster_or_a_listed_exception():
+    opinion = usrussia.load("opinion")
+    rows = {(f"{row.date:%Y-%m-%d}", row.pollster): row.source_url for row in opinion.itertuples()}
+    unlisted = [
+        f"{day} {pollster}: {url}"
+        for (day, pollster), url in rows.items()
+        if _reading_off_pollster_host(pollster, url)
+        and (day, pollster) not in OPINION_ROWS_FROM_REPORTING
+    ]
+    assert not unlisted, "opinion rows not read at the pollster and not listed:\n" + "\n".join(
+        unlisted
+    )
+    stale = []
+    for (day, pollster), (host, _reason) in OPINION_ROWS_FROM_REPORTING.items():
+        url = rows.get((day, pollster))
+        if url is None:
+            stale.append(f"{day} {pollster}: listed but no such row")
+        elif not _reading_off_pollster_host(pollster, url):
+            stale.append(f"{day} {pollster}: now read at the pollster; delete the exception")
+        elif not (sources.host_of(url) == host or sources.host_of(url).endswith("." + host)):
+            stale.append(f"{day} {pollster}: listed as {host}, row reads {url}")
+    assert not stale, "stale exceptions:\n" + "\n".join(stale)
+    assert len(OPINION_ROWS_FROM_REPORTING) <= MAX_OPINION_ROWS_FROM_REPORTING
+
+
+def test_opinion_description_names_the_years_read_in_reporting():
+    description = usrussia.resource("opinion")["description"]
+    years = {day[:4] for day, _pollster in OPINION_ROWS_FROM_REPORTING}
+    missing = sorted(year for year in years if year not in description)
+    assert not missing, f"opinion description does not say which rows rest on reporting: {missing}"
+
+
+def test_opinion_sources_name_only_the_pollsters_pages():
+    paths = [s["path"] for s in usrussia.resource("opinion")["sources"]]
+    assert paths
+    off = [
+        p for p in paths if all(_reading_off_pollster_host(name, p) for name in POLLSTER_OWN_HOST)
+    ]
+    assert not off, f"opinion sources not on a pollster's host: {off}"
