@@ -24,7 +24,6 @@ UNCONFIRMED_ADDRESSES = {
     "helsinki-hill2018ryan",
     "helsinki-irishtimes2018expulsions",
     "mee2022griner",
-    "minsk-osce2014smmdecision",
     "minsk-presstv2019paris",
     "new_start-thehill2023",
     "newsru2022ooncivilianlosses",
@@ -33,7 +32,6 @@ UNCONFIRMED_ADDRESSES = {
     "reset-wh2010resetfactsheet",
     "reset-whfactsheet2009bpc",
     "uamission2014ufsa",
-    "unpo2008recognition",
 }
 
 
