@@ -21,7 +21,6 @@ UNCONFIRMED_ADDRESSES = {
     "govtrack2012magnitskysummary",
     "helsinki-crs2017ica",
     "helsinki-crs2019skripal",
-    "helsinki-hill2018ryan",
     "helsinki-irishtimes2018expulsions",
     "mee2022griner",
     "minsk-presstv2019paris",
