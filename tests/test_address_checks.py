@@ -22,7 +22,6 @@ UNCONFIRMED_ADDRESSES = {
     "helsinki-crs2017ica",
     "helsinki-crs2019skripal",
     "helsinki-irishtimes2018expulsions",
-    "mee2022griner",
     "minsk-presstv2019paris",
     "new_start-thehill2023",
     "newsru2022ooncivilianlosses",
