@@ -21,10 +21,7 @@ UNCONFIRMED_ADDRESSES = {
     "govtrack2012magnitskysummary",
     "helsinki-crs2017ica",
     "helsinki-crs2019skripal",
-    "helsinki-hill2018ryan",
     "helsinki-irishtimes2018expulsions",
-    "mee2022griner",
-    "minsk-osce2014smmdecision",
     "minsk-presstv2019paris",
     "new_start-thehill2023",
     "newsru2022ooncivilianlosses",
@@ -33,7 +30,6 @@ UNCONFIRMED_ADDRESSES = {
     "reset-wh2010resetfactsheet",
     "reset-whfactsheet2009bpc",
     "uamission2014ufsa",
-    "unpo2008recognition",
 }
 
 

@@ -228,6 +228,7 @@ FORBIDDEN_HOSTS: dict[str, tuple[str, ...]] = {
         r"(^|\.)iranwatch\.org$",
         r"(^|\.)legion\.org$",
         r"(^|\.)unpo\.org$",
+        r"(^|\.)onlinejournal\.com$",
     ),
     "talk radio": (
         r"talkradio",
