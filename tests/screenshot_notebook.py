@@ -152,6 +152,15 @@ def screenshot(notebook: str = "chapters/new_start.ipynb", run: bool = False) ->
 
 
 if __name__ == "__main__":
-    arguments = [a for a in sys.argv[1:] if a != "--run"]
-    for path in screenshot(*arguments, run="--run" in sys.argv[1:]):
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.screenshot_notebook",
+        description=__doc__.split("\n\n")[0].replace("\n", " "),
+    )
+    parser.add_argument("notebook", nargs="?", help="default: chapters/new_start.ipynb")
+    parser.add_argument("--run", action="store_true", help="run every cell; capture a chart")
+    options = parser.parse_args()
+    notebooks = [options.notebook] if options.notebook else []
+    for path in screenshot(*notebooks, run=options.run):
         print(path)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import altair as alt
 import jupytext
+import pandas as pd
 import pytest
 import vl_convert
 
@@ -335,3 +336,11 @@ def test_comparison_checks_say_what_is_wrong():
     assert not feedback and "plus one" in repr(feedback)
     short = check.compare_5(eps.assign(days=eps["days"] + 1), eps.shape[0], "Too short.")
     assert not short and "at least 80 words" in repr(short)
+
+
+def test_a_one_value_series_where_a_number_is_expected_gets_words_not_a_type_error():
+    one_value = pd.Series([0.7], index=[2014])
+    feedback = repr(check.minsk_1(one_value))
+    assert ".item()" in feedback and "TypeError" not in feedback, feedback
+    several = repr(check.minsk_1(pd.Series([0.7, 0.2])))
+    assert "of 2 values" in several, several

@@ -67,6 +67,28 @@ def holds_ellipsis(answer) -> bool:
     return False
 
 
+def could_not_read(error: Exception, answers: tuple) -> str:
+    """Words for a check that failed on the answer's shape rather than its value.
+
+    The commonest case: a filter or a group-by leaves a pandas Series (or a one-row table)
+    where the check wants one number."""
+    tables = [a for a in answers if isinstance(a, pd.Series | pd.DataFrame)]
+    if tables and isinstance(error, TypeError | ValueError):
+        size = tables[0].size
+        kind = type(tables[0]).__name__
+        if size == 1:
+            return (
+                f"Your answer is a pandas {kind} holding one value, where the check expects "
+                "the number itself: take it out with .item() (for example "
+                "`share = share.item()`)."
+            )
+        return (
+            f"Your answer is a pandas {kind} of {size} values, where the check expects a "
+            "single number or a different table: look again at what the exercise asks for."
+        )
+    return f"Could not read your answer ({type(error).__name__}: {error})."
+
+
 def exercise(label: str) -> Callable:
     """Wrap a checker: an untouched ``...`` or an error becomes feedback, never an exception."""
 
@@ -78,10 +100,7 @@ def exercise(label: str) -> Callable:
             try:
                 return Feedback(label, checker(*answers))
             except Exception as error:  # noqa: BLE001 - feedback, not a traceback
-                return Feedback(
-                    label,
-                    [(False, f"Could not read your answer ({type(error).__name__}: {error}).")],
-                )
+                return Feedback(label, [(False, could_not_read(error, answers))])
 
         run.label = label
         return run
