@@ -207,6 +207,22 @@ def page_figures(built_book, source) -> int:
 
 
 @pytest.mark.parametrize("source", CHAPTERS, ids=IDS)
+def test_each_figure_is_numbered_and_captioned_under_the_cell_that_draws_it(built_book, source):
+    """The prose says "Fig. 5.2": the student must be able to tell which chart that is."""
+    page = (built_book.html / "chapters" / f"{source.stem}.html").read_text(encoding="utf-8")
+    numbers = re.findall(r'<span class="caption-number">(Fig\. [\d.]+)', page)
+    cells = read(source.with_suffix(".ipynb")).cells
+    captioned = [
+        re.match(r"\*\*(Fig\. [\d.]+?)\.?\*\*", cell.source).group(1)
+        for previous, cell in zip(cells, cells[1:], strict=False)
+        if previous.cell_type == "code"
+        and cell.cell_type == "markdown"
+        and re.match(r"\*\*Fig\. [\d.]+?\.?\*\*", cell.source)
+    ]
+    assert [n.rstrip(".") for n in numbers] == captioned
+
+
+@pytest.mark.parametrize("source", CHAPTERS, ids=IDS)
 def test_notebook_runs_from_its_folder_and_draws_every_chart(student_python, built_book, source):
     result = run(student_python, RUN_NOTEBOOK, source.with_suffix(".ipynb"), source.parent)
     figures = page_figures(built_book, source)

@@ -349,6 +349,10 @@ class NotebookBuilder:
             isinstance(node, nodes.container) and node.get("nb_element") == "cell_code"
         ):
             self.code(node["cell_index"])
+            # A chart cell with myst-nb figure metadata holds its figure (number and
+            # caption) inside the cell's output: the student sees it under the cell.
+            for figure in node.findall(nodes.figure):
+                self.figure_caption(figure)
         elif isinstance(node, nodes.figure):
             self.figure(node)
         elif _is_exercise(node):
@@ -362,8 +366,6 @@ class NotebookBuilder:
             self.markdown.append(writer.block(node))
 
     def figure(self, node) -> None:
-        number = self.numbers(node)
-        caption = node.next_node(nodes.caption)
         key = next((self.glue_figures[n] for n in node["names"] if n in self.glue_figures), None)
         if key is not None:
             # What the glue pasted (the selected output, already rendered) is replaced by
@@ -376,6 +378,12 @@ class NotebookBuilder:
                 self.code(child["cell_index"])
             else:
                 self.markdown.append(self.writer.block(child))
+        self.figure_caption(node)
+
+    def figure_caption(self, node) -> None:
+        """A figure's number and caption (and legend) as Markdown: "**Fig. 5.1.** …"."""
+        number = self.numbers(node)
+        caption = node.next_node(nodes.caption)
         text = self.writer.inlines(caption).strip() if caption is not None else ""
         label = f"**{number}.** " if number else ""
         if text or label:
