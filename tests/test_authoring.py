@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conftest import REPO, build_book, copy_book
 from usrussia import data, scaffold, sphinx_ext
@@ -335,3 +336,18 @@ def test_the_kernel_profile_drops_only_the_tcp_notice():
     notice = "Kernel is running over TCP without encryption. All communication (...)"
     assert not kernel_log.filter(record(notice))
     assert kernel_log.filter(record("Parent appears to have exited, shutting down."))
+
+
+def test_a_new_chapter_states_its_times_once_and_comes_with_notes_for_its_open_question():
+    """The template meets the course's rules from the start: times in the front matter and
+    the same in the text and the notes; an open question whose notes await a model answer."""
+    from tests.test_course import note_times, open_questions, stated_times
+
+    text = scaffold.chapter_text("arms_control")
+    notes = scaffold.notes_text("arms_control")
+    front_matter = yaml.safe_load(text.split("---\n")[1])["usrussia"]
+    times = (front_matter["reading_minutes"], front_matter["exercise_minutes"])
+    assert stated_times(text) == times == note_times(notes)
+    assert open_questions(text) == ["arms_control-ex-open"]
+    assert "{numref}`arms_control-ex-open`" in notes
+    assert "{include} ../instructor_notes/arms_control.md" in text

@@ -36,15 +36,29 @@ kernelspec:
 ---
 """
 
+# A new chapter's times, stated once in its front matter; the "Time and prerequisites"
+# line, the Instructor guide and the instructor notes are checked against them.
+STARTER_MINUTES = {"reading_minutes": 30, "exercise_minutes": 30}
+
 TEMPLATE = (
-    FRONT_MATTER
+    FRONT_MATTER.removesuffix("---\n")
+    + "usrussia:\n"
+    + "".join(f"  {key}: {value}\n" for key, value in STARTER_MINUTES.items())
+    + "---\n"
     + """
 ```{{code-cell}} ipython3
 :tags: [remove-input]
 import usrussia
-from usrussia import glue
 
 usrussia.setup()
+```
+
+```{{code-cell}} ipython3
+:tags: [remove-cell]
+# Numbers for the prose, glued here and shown with {{glue:text}}; once there are several,
+# compute them in a function of usrussia.facts and glue them all at once (AUTHORING.md).
+events = usrussia.load("timeline")
+usrussia.glue("{name}_window_events", f"{{events['date'].dt.year.between(2009, 2013).sum()}}")
 ```
 
 # {title}
@@ -60,8 +74,9 @@ After this chapter you will be able to:
 - (objective 4)
 ```
 
-**Time and prerequisites.** (About N minutes of reading and N of exercises; which chapters
-to read first.)
+**Time and prerequisites.** About {reading_minutes} minutes of reading and
+{exercise_minutes} minutes of exercises. (Which chapters to read first; the times live in
+the front matter.)
 
 ## Background
 
@@ -80,12 +95,10 @@ mystnb:
 ---
 # The starter chart: the book's timeline in a window of years. Change the years, the
 # title (the chart's finding) and the description (what a screen reader hears). A figure
-# cell shows exactly one output, the chart; numbers for the prose are glued here or, once
-# there are several, computed in a function of usrussia.facts (see AUTHORING.md).
+# cell shows exactly one output, the chart.
 first_year, last_year = 2009, 2013
 events = usrussia.load("timeline")
 window = events[events["date"].dt.year.between(first_year, last_year)]
-glue("{name}_window_events", f"{{len(window)}}", display=False)
 usrussia.charts.timeline(
     window,
     title=f"{{len(window)}} dated events of {{first_year}}–{{last_year}} in the book's timeline",
@@ -97,7 +110,8 @@ usrussia.charts.timeline(
 )
 ```
 
-The window of {{numref}}`{name}-fig-timeline` holds {{glue:text}}`{name}_window_events` events.
+The book's timeline holds {{glue:text}}`{name}_window_events` dated events of 2009–2013
+({{numref}}`{name}-fig-timeline` shows them).
 
 ## Perspectives
 
@@ -126,13 +140,15 @@ quoted briefly and cited; opinion labelled as opinion.)
 ## Exercises
 
 ```{{exercise}}
-:label: {name}-ex-window
+:label: {name}-ex-open
 
-Change the window of the starter chart to other years. How many events fall in it, and
-which category holds the most?
+**Open question.** (An essay question that the chapter's evidence can inform but not
+settle. Its model answer goes in `instructor_notes/{name}.md`.) For a start: change the
+window of {{numref}}`{name}-fig-timeline` to other years; which categories of events
+dominate, and what does the book's choice of events leave out?
 ```
 
-````{{solution-start}} {name}-ex-window
+````{{solution-start}} {name}-ex-open
 :class: dropdown
 ````
 
@@ -142,14 +158,23 @@ later = events[events["date"].dt.year.between(2014, 2018)]
 later["category"].value_counts()
 ```
 
+See the instructor notes for a model answer.
+
 ````{{solution-end}}
 ````
 
-(At least two more exercises, each making the student change and run code.)
+(At least two more exercises, each making the student change and run code: a `student`
+cell with `...` where the student writes, then a check cell calling a function of
+usrussia.check that you add; see AUTHORING.md, "Exercises".)
 
 ## Further reading
 
 (Three to six annotated items, each cited.)
+
+````{{only}} edition_instructor
+```{{include}} ../instructor_notes/{name}.md
+```
+````
 
 ## References
 
@@ -198,6 +223,11 @@ def check_name(name: str, root: Path = BOOK_ROOT) -> None:
             f"A chapter named {name!r} exists already ({existing[0].relative_to(root)}): "
             "choose another name, or edit that chapter."
         )
+    notes = root / "instructor_notes" / f"{name}.md"
+    if notes.exists():
+        raise ScaffoldError(
+            f"{notes.relative_to(root)} exists already: choose another name, or move it away."
+        )
     if re.search(rf"file:\s*chapters/{re.escape(name)}\s*$", _toc_text(root), re.M):
         raise ScaffoldError(f"_toc.yml already lists chapters/{name}: choose another name.")
 
@@ -206,9 +236,38 @@ def _toc_text(root: Path) -> str:
     return (root / "_toc.yml").read_text(encoding="utf-8")
 
 
+NOTES_TEMPLATE = """\
+```{{rubric}} Instructor notes: {title}
+```
+
+```{{rubric}} Suggested timing
+```
+
+- **Reading (before class):** about {reading_minutes} minutes, including the figures.
+- **Lab (in class or as homework):** {exercise_minutes} minutes for the exercises.
+
+```{{rubric}} Model answer to the open question
+```
+
+(A model answer to {{numref}}`{name}-ex-open`, about 150 words or more: it uses the
+chapter's evidence, naming figures and exercises by label such as
+{{numref}}`{name}-fig-timeline`; it gives each party's framing from the statements the
+chapter cites, and marks its verdict as one defensible reading. See AUTHORING.md.)
+"""
+
+
+def _title(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
 def chapter_text(name: str) -> str:
     """The new chapter's MyST source, its title made from its name."""
-    return TEMPLATE.format(name=name, title=name.replace("_", " ").capitalize())
+    return TEMPLATE.format(name=name, title=_title(name), **STARTER_MINUTES)
+
+
+def notes_text(name: str) -> str:
+    """The new chapter's instructor notes (``instructor_notes/<name>.md``), to be written."""
+    return NOTES_TEMPLATE.format(name=name, title=_title(name), **STARTER_MINUTES)
 
 
 def toc_with_chapter(toc: str, name: str) -> str:
@@ -236,7 +295,8 @@ def toc_with_chapter(toc: str, name: str) -> str:
 
 
 def create_chapter(name: str, root: Path = BOOK_ROOT) -> Path:
-    """Write ``chapters/<name>.md`` and list it in _toc.yml; return the chapter's path.
+    """Write ``chapters/<name>.md`` and ``instructor_notes/<name>.md``, list the chapter in
+    _toc.yml; return the chapter's path.
 
     Raises ScaffoldError (and writes nothing) for a bad or taken name.
     """
@@ -244,6 +304,7 @@ def create_chapter(name: str, root: Path = BOOK_ROOT) -> Path:
     toc = toc_with_chapter(_toc_text(root), name)
     path = root / "chapters" / f"{name}.md"
     path.write_text(chapter_text(name), encoding="utf-8")
+    (root / "instructor_notes" / f"{name}.md").write_text(notes_text(name), encoding="utf-8")
     (root / "_toc.yml").write_text(toc, encoding="utf-8")
     return path
 
