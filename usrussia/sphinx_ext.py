@@ -379,6 +379,32 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> Non
     context["script_files"] = unique
 
 
+# Scripts that must run as the page is read: inline scripts after them use what they define
+# (DOCUMENTATION_OPTIONS.pagename = …).
+RUN_AT_ONCE = ("documentation_options.js",)
+
+
+def defer_page_scripts(app, pagename, templatename, context, doctree) -> None:
+    """``html-page-context``: the extensions' scripts (copy buttons, toggles, tabs, the
+    theme's) wait until the page is read instead of holding up its first paint; each
+    starts its work when the document is ready, which a deferred script still sees. The
+    order of the scripts is kept (deferred scripts run in order)."""
+    deferred = []
+    for script in context.get("script_files", []):
+        filename = str(getattr(script, "filename", "") or "")
+        attributes = dict(getattr(script, "attributes", {}) or {})
+        if (
+            filename
+            and not filename.endswith(RUN_AT_ONCE)
+            and not {"async", "defer"} & set(attributes)
+            and hasattr(script, "priority")
+        ):
+            attributes["defer"] = "defer"
+            script = type(script)(script.filename, priority=script.priority, **attributes)
+        deferred.append(script)
+    context["script_files"] = deferred
+
+
 # --- Editions -------------------------------------------------------------------------
 
 EDITION_ENV = "USRUSSIA_EDITION"
@@ -649,4 +675,5 @@ def setup(app):
     app.add_node(chart_figure, html=handlers, singlehtml=handlers, dirhtml=handlers)
     # Late priority: after the theme and myst-nb have added their scripts.
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
+    app.connect("html-page-context", defer_page_scripts, priority=901)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
