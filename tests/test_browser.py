@@ -153,23 +153,7 @@ def test_charts_fit_their_column_and_nothing_scrolls_sideways(browser, site, wid
             problems += [f"{page_name} at {width}px: {p}" for p in found]
     finally:
         context.close()
-    known = {
-        p for p in KNOWN_FIT_PROBLEMS if p.startswith(tuple(f"{n} at {width}px" for n in PAGES))
-    }
-    new = [p for p in problems if p not in known]
-    assert not new, "\n".join(new[:30])
-    mended = sorted(known - set(problems))
-    assert not mended, f"fixed, take off KNOWN_FIT_PROBLEMS: {mended}"
-
-
-# Found when the comparison chapter and the primer joined the book (lead, at the merge),
-# not yet mended; the test above fails on any other problem and once one of these is gone.
-# (The comparison chapter's three were mended: short axis titles, legends below the plot.)
-KNOWN_FIT_PROBLEMS = {
-    "guides/primer at 390px: the page scrolls sideways: 397 > 390",
-    "chapters/helsinki at 1280px: chart 5: text cut off: "
-    '"Russian adults with a good attitude to the U.S. (Levada)"',
-}
+    assert not problems, "\n".join(problems[:30])
 
 
 CONTRAST_PROBLEMS = """() => {
@@ -380,3 +364,48 @@ def test_one_search_box_a_favicon_and_a_description_on_every_page(browser, site,
         page.wait_for_selector("#pst-search-dialog[open]", timeout=5_000)
     finally:
         context.close()
+
+
+ICON_CODE_POINTS = """() => {
+  const points = new Set();
+  for (const element of document.querySelectorAll('*')) {
+    for (const pseudo of ['::before', '::after']) {
+      const style = getComputedStyle(element, pseudo);
+      if (!style.fontFamily.includes('Font Awesome') || !style.content.startsWith('"')) continue;
+      for (const c of style.content.slice(1, -1)) {
+        const point = c.codePointAt(0);
+        if (point >= 0xe000 && point <= 0xf8ff) points.add(point);
+      }
+    }
+  }
+  return [...points];
+}"""
+
+
+def test_every_icon_on_every_page_is_in_the_cut_down_icon_fonts(browser, site, built_book):
+    """The build cuts the theme's icon fonts down to the icons the site uses
+    (usrussia.icon_fonts). Every icon glyph a page asks the browser for (icons, hidden
+    ones too, and the theme's icons set in CSS) must still be in the fonts served."""
+    from fontTools.ttLib import TTFont
+
+    from usrussia.icon_fonts import FONT_FOLDER
+
+    fonts = sorted((built_book.html / FONT_FOLDER).glob("*.woff2"))
+    assert fonts, "the theme's icon fonts are missing from the site"
+    in_fonts: set[int] = set()
+    for font in fonts:
+        assert font.stat().st_size < 20_000, f"{font.name} was not cut down"
+        in_fonts |= set(TTFont(font).getBestCmap())
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    missing, asked = [], 0
+    try:
+        for page_name in PAGES:
+            page.goto(f"{site}/{page_name}.html", wait_until="load")
+            points = page.evaluate(ICON_CODE_POINTS)
+            asked += len(points)
+            missing += [f"{page_name}: U+{p:04X}" for p in sorted(set(points) - in_fonts)]
+    finally:
+        context.close()
+    assert asked, "no page showed an icon: the check saw nothing"
+    assert not missing, "icons missing from the cut-down fonts:\n" + "\n".join(missing)

@@ -212,3 +212,19 @@ def test_chart_script_is_small_and_the_runtime_is_the_vega_that_draws_the_static
     assert f'version="{vl_convert.get_vega_version()}"' in runtime, (
         "usrussia/vendor/vega.min.js is not the Vega version vl-convert draws with"
     )
+
+
+def test_static_drawings_are_compact_and_keep_every_text():
+    """The static SVGs drop what an <img> never reads (ARIA, class names) and round
+    coordinates to 0.1 px; every text in the drawing stays as it was."""
+    svg = render.static_svg(long_titled_chart().to_dict())
+    compact = render.compact_svg(svg)
+    assert len(compact) < 0.7 * len(svg)
+    assert "aria-" not in compact and ' class="' not in compact and ' role="' not in compact
+
+    def texts(drawing):
+        return re.findall(r">([^<]+)<", drawing)
+
+    assert texts(compact) == texts(svg)
+    geometry = " ".join(re.findall(r'\s(?:d|transform|x|y)="([^"]*)"', compact))
+    assert geometry and not re.search(r"\d\.\d\d", geometry)

@@ -233,3 +233,48 @@ def test_stray_spaces_are_reported_beside_other_problems(make_dataset):
     lines = [*GOOD_ROWS, "2019-03-01,Russia,x,1,2019", "2019-09-01,Russia, 12,1,2019"]
     error = refused(make_dataset(lines))
     assert [(p.line, p.column) for p in error.problems] == [(4, "warheads"), (5, "warheads")]
+
+
+class CheckedAgain(Exception):
+    """Raised by a stand-in for the checks, to show that they ran."""
+
+
+def _checks_run(*_args, **_kwargs):
+    raise CheckedAgain
+
+
+def test_a_file_found_valid_is_checked_again_only_once_it_changes(make_dataset, monkeypatch):
+    from usrussia import data
+
+    folder = make_dataset(GOOD_ROWS)
+    monkeypatch.setattr(data, "_validated_here", set())
+    monkeypatch.delenv(data.VALIDATED_ENV, raising=False)
+    assert len(load("arms", folder)) == 2  # checked, and found valid
+    monkeypatch.setattr(data, "problems_in", _checks_run)
+    assert len(load("arms", folder)) == 2  # the same bytes: not checked again
+    (folder / "arms.csv").write_text("\n".join(GOOD_ROWS[:2]) + "\n")
+    with pytest.raises(CheckedAgain):
+        load("arms", folder)
+
+
+def test_kernels_of_a_build_trust_the_builds_check_of_the_same_bytes(
+    make_dataset, monkeypatch, tmp_path
+):
+    """The build's data check records what it found valid (data.VALIDATED_ENV); a notebook
+    kernel, a new process, then loads those files without checking them again."""
+    from usrussia import data
+
+    folder = make_dataset(GOOD_ROWS)
+    monkeypatch.setenv(data.VALIDATED_ENV, str(tmp_path / "validated"))
+    monkeypatch.setattr(data, "_validated_here", set())
+    assert data.check_package(folder) == []
+    monkeypatch.setattr(data, "_validated_here", set())  # as in a new process
+    monkeypatch.setattr(data, "problems_in", _checks_run)
+    assert len(load("arms", folder)) == 2
+    # A description changed since the check: the file is checked again.
+    described = json.loads((folder / "datapackage.json").read_text())
+    described["resources"][0]["schema"]["fields"][2]["constraints"]["maximum"] = 1400
+    (folder / "datapackage.json").write_text(json.dumps(described))
+    _read_package.cache_clear()
+    with pytest.raises(CheckedAgain):
+        load("arms", folder)

@@ -1,9 +1,10 @@
 // The book's charts, with no request to any other host.
 //
-// Each chart is a <figure class="usrussia-chart"> holding its Vega spec (compiled from
-// Vega-Lite when the book was built) as JSON and a <picture> of static SVGs that the page
-// paints at once. When a figure comes near the viewport, this loader fetches the Vega
-// runtime (once, from the book's own _static/) and draws the interactive chart over the
+// Each chart is a <figure class="usrussia-chart"> naming its Vega spec (compiled from
+// Vega-Lite when the book was built; a JSON file beside the drawings, or inline in the
+// print edition) and holding a <picture> of static SVGs that the page paints at once.
+// When a figure comes near the viewport, this loader fetches the Vega runtime (once, from
+// the book's own _static/) and the spec, and draws the interactive chart over the
 // picture, in exactly its box: no layout shift. The chart is sized to the column, its
 // headline wrapped to the width, and its colours taken from the page's light or dark theme.
 (() => {
@@ -373,13 +374,59 @@
   }
 
   // --- Drawing --------------------------------------------------------------------------
+  async function viewIn(live, vega, spec) {
+    live.replaceChildren();
+    const chart = new vega.View(vega.parse(spec), { renderer: "svg", hover: true });
+    chart.tooltip(showTooltip);
+    await chart.initialize(live).runAsync();
+    return chart;
+  }
+
+  // Whether a legend's text reaches past the chart's left or right edge.
+  function legendOverflows(svg) {
+    if (!svg) return false;
+    const box = svg.getBoundingClientRect();
+    return Array.from(svg.querySelectorAll(".role-legend text")).some((text) => {
+      const t = text.getBoundingClientRect();
+      return t.width > 0 && (t.right > box.right + 1 || t.left < box.left - 1);
+    });
+  }
+
+  // The chart's Vega spec: a script of its own (data-spec) that hands it to receiveSpec,
+  // loaded once (a <script>, not fetch(), so that a page opened from disk draws too), or
+  // inline in the figure (the one-page print edition).
+  const specWaiters = {};
+  function receiveSpec(id, spec) {
+    for (const resolve of specWaiters[id] || []) resolve(spec);
+    delete specWaiters[id];
+  }
+
+  function specOf(figure) {
+    if (!figure.usrussiaSpec) {
+      const inline = figure.querySelector('script[type="application/json"]');
+      figure.usrussiaSpec = inline
+        ? Promise.resolve(JSON.parse(inline.textContent))
+        : new Promise((resolve, reject) => {
+            const id = figure.dataset.chartId;
+            (specWaiters[id] = specWaiters[id] || []).push(resolve);
+            const script = document.createElement("script");
+            script.src = figure.dataset.spec;
+            script.async = true;
+            script.onerror = () => reject(new Error(`could not load ${figure.dataset.spec}`));
+            document.head.appendChild(script);
+          });
+      figure.usrussiaSpec.catch(() => (figure.usrussiaSpec = null));
+    }
+    return figure.usrussiaSpec;
+  }
+
   async function draw(figure) {
-    const specNode = figure.querySelector('script[type="application/json"]');
     const view = figure.querySelector(".usrussia-chart-view");
     const picture = figure.querySelector(".usrussia-chart-static");
-    if (!specNode || !view || !picture) return;
-    const vega = await loadRuntime();
-    const spec = JSON.parse(specNode.textContent);
+    if (!view || !picture) return;
+    if (!figure.dataset.spec && !figure.querySelector('script[type="application/json"]')) return;
+    const [vega, given] = await Promise.all([loadRuntime(), specOf(figure)]);
+    const spec = structuredClone(given); // drawing changes the spec: keep the given one
     const box = picture.getBoundingClientRect();
     const width = Math.round(box.width);
     const height = Math.round(box.height);
@@ -403,11 +450,16 @@
       view.appendChild(live);
     }
     if (figure.usrussiaView) figure.usrussiaView.view.finalize();
-    live.replaceChildren();
-    const chart = new vega.View(vega.parse(spec), { renderer: "svg", hover: true });
-    chart.tooltip(showTooltip);
-    await chart.initialize(live).runAsync();
-    const svg = live.querySelector("svg");
+    let chart = await viewIn(live, vega, spec);
+    let svg = live.querySelector("svg");
+    if (fitted && width >= NARROW && legendOverflows(svg)) {
+      // A legend whose entries, in a row, run past the chart's edge (the browser's font
+      // can be wider than the one the legend was laid out for): list them in a column.
+      stackLegendEntries(spec);
+      chart.finalize();
+      chart = await viewIn(live, vega, spec);
+      svg = live.querySelector("svg");
+    }
     if (fitted) {
       // Text that reaches past the edges (a label at the plot's end, an annotation)
       // moves the plot in by as much.
@@ -505,7 +557,7 @@
     window.addEventListener("beforeprint", drawAll);
   }
 
-  window.usrussiaCharts = { drawAll, loadRuntime };
+  window.usrussiaCharts = { drawAll, loadRuntime, receiveSpec };
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {

@@ -13,6 +13,7 @@ calls it before any notebook executes.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import re
@@ -379,18 +380,57 @@ def _rows(path: Path) -> list[list[str]]:
         return list(csv.reader(handle))[1:]  # a quoted value may hold a line break
 
 
+# --- Each version of a dataset is checked once ------------------------------------------
+
+# A folder where the checks record the datasets they found valid. The book's Sphinx
+# extension sets it before it checks every dataset, and the notebook kernels the build
+# starts inherit it, so that a chapter does not check again what the build has just
+# checked (importing frictionless alone takes most of a second per kernel).
+VALIDATED_ENV = "USRUSSIA_VALIDATED_DIR"
+_validated_here: set[str] = set()
+
+
+def _checks_digest(path: Path, res: dict) -> str:
+    """A digest of what a check's verdict depends on: the CSV's bytes, its description in
+    datapackage.json, and the code of the checks (this module)."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(json.dumps(res, sort_keys=True).encode("utf-8"))
+    digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _known_valid(digest: str) -> bool:
+    if digest in _validated_here:
+        return True
+    folder = os.environ.get(VALIDATED_ENV)
+    return bool(folder) and (Path(folder) / digest).is_file()
+
+
+def _remember_valid(digest: str) -> None:
+    _validated_here.add(digest)
+    folder = os.environ.get(VALIDATED_ENV)
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        (Path(folder) / digest).touch()
+
+
 def validate(name: str, folder: Path | None = None) -> list[dict]:
     """Check a dataset against its schema; return its rows as typed dicts.
 
     Raises DataError listing every problem found (up to a limit), each with its line
-    number in the CSV file (the header is line 1) and its column.
+    number in the CSV file (the header is line 1) and its column. A file whose exact
+    bytes and description were already found valid (in this process, or by the book
+    build's data check: ``VALIDATED_ENV``) is not checked again.
     """
     folder = Path(folder or data_dir())
-    problems = problems_in(name, folder)
     res = resource(name, folder)
     path = folder / res["path"]
-    if problems:
-        raise DataError(name, path, problems)
+    digest = _checks_digest(path, res) if path.is_file() else None
+    if digest is None or not _known_valid(digest):
+        problems = problems_in(name, folder)
+        if problems:
+            raise DataError(name, path, problems)
+        _remember_valid(digest)
     fields = res["schema"]["fields"]
     return [
         {f["name"]: _parse_cell(cell, f) for f, cell in zip(fields, cells, strict=True)}
@@ -404,8 +444,11 @@ def check_package(folder: Path | None = None) -> list[DataError]:
     failures = []
     for name in dataset_names(folder):
         problems = problems_in(name, folder)
+        path = folder / resource(name, folder)["path"]
         if problems:
-            failures.append(DataError(name, folder / resource(name, folder)["path"], problems))
+            failures.append(DataError(name, path, problems))
+        else:
+            _remember_valid(_checks_digest(path, resource(name, folder)))
     return failures
 
 

@@ -31,7 +31,7 @@ from urllib.parse import quote
 
 from docutils import nodes
 
-from usrussia import data, render
+from usrussia import data, icon_fonts, render
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 FINGERPRINT_FILE = "usrussia-inputs.json"
@@ -91,14 +91,60 @@ def visit_chart_picture(self, node) -> None:
             f' width="{image["width"]}" height="{image["height"]}">'
         )
     uri, image = widest
+    # The page's first chart is fetched at once, with the page's styles; the others when
+    # the reader scrolls near them.
+    loading = ' loading="lazy"' if getattr(self, "usrussia_chart_seen", False) else ""
+    self.usrussia_chart_seen = True
     parts.append(
         f'<img src="{html.escape(uri)}" alt="{html.escape(image["alt"], quote=True)}"'
         f' class="usrussia-chart-static" width="{image["width"]}" height="{image["height"]}"'
-        ' loading="lazy" decoding="async">'
+        f'{loading} decoding="async">'
     )
     parts.append("</picture>")
     self.body.append("".join(parts))
     raise nodes.SkipNode
+
+
+class chart_figure(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
+    """One chart: its Vega spec (``spec``), id and whether it fits any width, around the
+    ``chart_picture`` of its static drawings. In the site, the spec is a small script of
+    its own next to the drawings (``<id>.vg.js``, loaded by charts.js with the Vega runtime
+    when the chart nears the viewport, also from a page opened from disk, where a page may
+    not fetch files), so that the page itself stays small; the one-page print edition
+    keeps it inline."""
+
+
+SPEC_FILE_SUFFIX = ".vg.js"
+
+
+def spec_script(chart_id: str, spec: dict) -> str:
+    """The text of a chart's spec file: it hands the spec to charts.js."""
+    return f'window.usrussiaCharts.receiveSpec("{chart_id}",{_json_for_script(spec)});\n'
+
+
+def visit_chart_figure(self, node) -> None:
+    attributes = f' data-chart-id="{node["chart_id"]}" data-fits="{node["fits"]}"'
+    inline = ""
+    if self.builder.name == "singlehtml":
+        inline = f'<script type="application/json">{_json_for_script(node["spec"])}</script>'
+    else:
+        name = f"{node['chart_id']}{SPEC_FILE_SUFFIX}"
+        target = Path(self.builder.outdir) / self.builder.imagedir / name
+        text = spec_script(node["chart_id"], node["spec"])
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        url = posixpath.join(self.builder.imgpath, quote(name))
+        attributes += f' data-spec="{html.escape(url)}"'
+    self.body.append(
+        f'<figure class="usrussia-chart"{attributes}>{inline}'
+        '<div class="usrussia-chart-view"'
+        f' data-description="{html.escape(node["description"], quote=True)}">'
+    )
+
+
+def depart_chart_figure(self, node) -> None:
+    self.body.append("</div></figure>")
 
 
 class ChartMimeRenderer:
@@ -131,24 +177,21 @@ class ChartMimeRenderer:
             return [widest]
         renderer.add_js_file("usrussia-charts", render.SCRIPT_PATH, {"defer": "defer"})
         chart_id = hashlib.sha256(render.spec_key(content["spec"]).encode()).hexdigest()[:12]
-        opening = (
-            f'<figure class="usrussia-chart" data-chart-id="{chart_id}"'
-            f' data-fits="{str(prepared["fits"]).lower()}">'
-            f'<script type="application/json">{_json_for_script(prepared["vega"])}</script>'
-            '<div class="usrussia-chart-view"'
-            f' data-description="{html.escape(description, quote=True)}">'
+        figure = chart_figure(
+            spec=prepared["vega"],
+            chart_id=chart_id,
+            fits=str(prepared["fits"]).lower(),
+            description=description,
         )
         picture = chart_picture()
         picture.extend(images)
-        return [
-            nodes.raw("", opening, format="html"),
-            picture,
-            nodes.raw("", "</div></figure>", format="html"),
-        ]
+        figure.append(picture)
+        return [figure]
 
 
 def write_static_assets(app, exception) -> None:
-    """After an HTML build: the chart loader, the Vega runtime and the data for download."""
+    """After an HTML build: the chart loader, the Vega runtime, the icon fonts cut down to
+    the icons used, and the data for download."""
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
@@ -160,6 +203,8 @@ def write_static_assets(app, exception) -> None:
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
+    # The theme's icon fonts, cut down to the icons the site shows (0.27 MB → a few kB).
+    icon_fonts.subset_icon_fonts(outdir)
     data_src = Path(app.srcdir) / "data"
     if data_src.is_dir():
         shutil.copytree(
@@ -351,6 +396,32 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> Non
     context["script_files"] = unique
 
 
+# Scripts that must run as the page is read: inline scripts after them use what they define
+# (DOCUMENTATION_OPTIONS.pagename = …).
+RUN_AT_ONCE = ("documentation_options.js",)
+
+
+def defer_page_scripts(app, pagename, templatename, context, doctree) -> None:
+    """``html-page-context``: the extensions' scripts (copy buttons, toggles, tabs, the
+    theme's) wait until the page is read instead of holding up its first paint; each
+    starts its work when the document is ready, which a deferred script still sees. The
+    order of the scripts is kept (deferred scripts run in order)."""
+    deferred = []
+    for script in context.get("script_files", []):
+        filename = str(getattr(script, "filename", "") or "")
+        attributes = dict(getattr(script, "attributes", {}) or {})
+        if (
+            filename
+            and not filename.endswith(RUN_AT_ONCE)
+            and not {"async", "defer"} & set(attributes)
+            and hasattr(script, "priority")
+        ):
+            attributes["defer"] = "defer"
+            script = type(script)(script.filename, priority=script.priority, **attributes)
+        deferred.append(script)
+    context["script_files"] = deferred
+
+
 # --- Editions -------------------------------------------------------------------------
 
 EDITION_ENV = "USRUSSIA_EDITION"
@@ -457,6 +528,9 @@ def check_data_first(app, config) -> None:
     folder = Path(os.environ.get("USRUSSIA_DATA") or Path(app.srcdir) / "data")
     if not (folder / data.PACKAGE_FILE).is_file():
         return
+    # Where the check records what it found valid; the kernels inherit it and do not
+    # check those files again (data.VALIDATED_ENV).
+    os.environ[data.VALIDATED_ENV] = str(Path(app.doctreedir) / "usrussia-validated")
     try:
         failures = data.check_package(folder)
     except data.DataError as error:  # datapackage.json itself does not parse
@@ -614,6 +688,9 @@ def setup(app):
     app.connect("builder-inited", share_html_node_handlers)
     handlers = (visit_chart_picture, None)
     app.add_node(chart_picture, html=handlers, singlehtml=handlers, dirhtml=handlers)
+    handlers = (visit_chart_figure, depart_chart_figure)
+    app.add_node(chart_figure, html=handlers, singlehtml=handlers, dirhtml=handlers)
     # Late priority: after the theme and myst-nb have added their scripts.
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
+    app.connect("html-page-context", defer_page_scripts, priority=901)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
