@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import shutil
 import subprocess
 import sys
@@ -90,10 +91,31 @@ COPY_IGNORE = shutil.ignore_patterns(
 REFERENCE_PAGES = ["glossary", "bibliography", "appendix/data"]
 
 
+DOC_LINK = re.compile(r"\{doc\}`(?:[^`<]*<)?([^`>]+)>?`")
+
+
+def linked_pages(destination: Path, pages: list[str]) -> list[str]:
+    """Pages that ``pages`` link with {doc} but that are not among them (e.g. the primer
+    named in a chapter's prerequisites), as paths from the book's root without suffix."""
+    linked = set()
+    for page in pages:
+        source = destination / f"{page}.md"
+        for target in DOC_LINK.findall(source.read_text(encoding="utf-8")):
+            resolved = (source.parent / target).resolve().relative_to(destination.resolve())
+            linked.add(resolved.as_posix())
+    return sorted(linked - set(pages))
+
+
 def copy_book(destination: Path, chapters: list[str]) -> Path:
-    """A copy of the book whose table of contents holds ``chapters`` and the reference pages."""
+    """A copy of the book whose table of contents holds ``chapters`` and the reference pages;
+    a page they link to is there too, as a one-line stand-in (its own links would pull in
+    the whole book)."""
     shutil.copytree(REPO, destination, ignore=COPY_IGNORE)
-    entries = "\n".join(f"  - file: {c}" for c in [*chapters, *REFERENCE_PAGES])
+    pages = [*chapters, *REFERENCE_PAGES]
+    stand_ins = linked_pages(destination, pages)
+    for page in stand_ins:
+        (destination / f"{page}.md").write_text("# Left out of this partial copy\n")
+    entries = "\n".join(f"  - file: {c}" for c in [*pages, *stand_ins])
     (destination / "_toc.yml").write_text(f"format: jb-book\nroot: index\nchapters:\n{entries}\n")
     # The real landing page links guides that a partial copy leaves out.
     (destination / "index.md").write_text(
