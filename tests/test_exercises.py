@@ -27,11 +27,8 @@ from usrussia.facts import new_start_limits
 from usrussia.notebooks import chapter_sources
 from usrussia.render import VEGA_LITE_VERSION
 
-# Chapters that do not yet follow the students' contract (facts module, scaffold and check
-# cells) would be listed here; a test below fails once one of them does, so the list can
-# only shrink. Empty since the comparison and the lab chapters were converted.
-NOT_YET_CONVERTED: set[str] = set()
-CHAPTERS = {path.stem: path for path in chapter_sources() if path.stem not in NOT_YET_CONVERTED}
+# Every chapter follows the students' contract (facts module, scaffold and check cells).
+CHAPTERS = {path.stem: path for path in chapter_sources()}
 EPISODES = ["reset", "minsk", "helsinki", "geneva", "new_start"]
 EXERCISE = re.compile(r"`{3,4}\{exercise\}\n:label: (\S+)")
 # An exercise's essay part starts with this marker (AUTHORING.md). Only such an exercise may
@@ -301,13 +298,6 @@ def test_no_check_raises_or_passes_on_nonsense(wrong):
         feedback = checker(*[wrong] * arity)
         assert isinstance(feedback, check.Feedback) and not feedback, checker.__name__
         assert repr(feedback).startswith(checker.label)
-
-
-@pytest.mark.parametrize("name", sorted(NOT_YET_CONVERTED))
-def test_chapters_not_yet_converted_are_still_listed(name):
-    """A chapter on the list has no student cells yet; once it has, take it off the list."""
-    source = next(p for p in chapter_sources() if p.stem == name).read_text(encoding="utf-8")
-    assert "student" not in source.split("## Exercises")[-1], f"{name} is converted: unlist it"
 
 
 def test_rating_check_judges_only_what_the_data_decide():
