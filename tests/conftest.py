@@ -100,6 +100,8 @@ def linked_pages(destination: Path, pages: list[str]) -> list[str]:
     linked = set()
     for page in pages:
         source = destination / f"{page}.md"
+        if not source.is_file():  # a page the test writes itself, after the copy
+            continue
         for target in DOC_LINK.findall(source.read_text(encoding="utf-8")):
             resolved = (source.parent / target).resolve().relative_to(destination.resolve())
             linked.add(resolved.as_posix())
