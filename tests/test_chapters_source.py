@@ -49,7 +49,7 @@ def test_episode_chapter_has_what_an_instructor_assigns(name):
     floor = 1500 if meta.get("kind") == "comparison" else 2500
     assert narrative_words(text) >= floor, f"narrative has {narrative_words(text)} words"
     figures = re.findall(r"^mystnb:\n  figure:\n", text, re.M)
-    assert len(figures) + text.count("{glue:figure}") >= 3, "fewer than three charts"
+    assert len(figures) >= 3, "fewer than three charts"
     exercises = re.findall(r"```\{exercise\}\n:label: (\S+)", text)
     solutions = re.findall(r"````\{solution-start\} (\S+)", text)
     assert len(exercises) >= 3, "fewer than three exercises"

@@ -33,7 +33,6 @@ Files written by an HTML build (``_build`` below is the folder holding ``html/``
 
 from __future__ import annotations
 
-import ast
 import os
 import re
 from pathlib import Path
@@ -282,32 +281,17 @@ def _is_exercise(node) -> bool:
     return type(node).__name__ in ("exercise_node", "exercise_enumerable_node")
 
 
-_GLUE_FIGURE = re.compile(r"^`{3,}\{glue:figure\}\s+(\S+)\s*\n((?::[\w-]+:.*\n)*)", re.MULTILINE)
-
-
-def glue_figure_names(source: str) -> dict[str, str]:
-    """``{glue:figure}`` directives of a MyST text: figure name (lower case) -> glue key."""
-    names = {}
-    for match in _GLUE_FIGURE.finditer(source):
-        option = re.search(r"^:name:\s*(\S+)", match.group(2), re.MULTILINE)
-        if option:
-            names[option.group(1).lower()] = match.group(1)
-    return names
-
-
 class NotebookBuilder:
     """Walks one chapter's resolved doctree and collects notebook cells."""
 
-    def __init__(self, doctree, source_cells, writer, numbers, solutions, glue_figures):
+    def __init__(self, doctree, source_cells, writer, numbers, solutions):
         self.doctree = doctree
-        self.glue_figures = glue_figures
         self.source_cells = source_cells
         self.writer = writer
         self.numbers = numbers
         self.solutions = solutions
         self.cells: list[nbformat.NotebookNode] = []
         self.markdown: list[str] = []
-        self.emitted_code: set[int] = set()
 
     # Cells --------------------------------------------------------------------------
     def flush(self) -> None:
@@ -316,19 +300,11 @@ class NotebookBuilder:
             self.cells.append(nbformat.v4.new_markdown_cell(text))
         self.markdown = []
 
-    def code(self, index: int, extra_lines: str = "") -> None:
-        if self.glue_figures:
-            # An older chapter draws its charts in hidden cells: bring along the hidden
-            # cells this one needs, so that the notebook runs.
-            for needed in _cells_needed(self.source_cells, index):
-                if needed not in self.emitted_code:
-                    self.emitted_code.add(needed)
-                    self.code(needed)
+    def code(self, index: int) -> None:
         cell = self.source_cells[index]
         tags = [t for t in cell.metadata.get("tags", []) if t != SKIP_TAG]
-        source = cell.source.rstrip() + extra_lines
+        source = cell.source.rstrip()
         self.flush()
-        self.emitted_code.add(index)
         metadata = {"tags": tags} if tags else {}
         self.cells.append(nbformat.v4.new_code_cell(source, metadata=metadata))
 
@@ -366,13 +342,8 @@ class NotebookBuilder:
             self.markdown.append(writer.block(node))
 
     def figure(self, node) -> None:
-        key = next((self.glue_figures[n] for n in node["names"] if n in self.glue_figures), None)
-        if key is not None:
-            # What the glue pasted (the selected output, already rendered) is replaced by
-            # the cell that drew it.
-            self.glued_figure(key)
         for child in node.children:
-            if isinstance(child, nodes.caption | nodes.legend) or key is not None:
+            if isinstance(child, nodes.caption | nodes.legend):
                 continue
             if isinstance(child, nodes.container) and child.get("nb_element") == "cell_code":
                 self.code(child["cell_index"])
@@ -390,18 +361,6 @@ class NotebookBuilder:
             self.markdown.append(f"{label}{text}")
         for legend in node.findall(nodes.legend):
             self.markdown.append(self.writer.blocks(legend))
-
-    def glued_figure(self, key: str) -> None:
-        """An older chapter's ``{glue:figure}``: show the cell that drew the chart (and
-        the hidden cells it needs), ending with the chart so that Jupyter draws it."""
-        index, value = _gluing_cell(self.source_cells, key)
-        if index is None:
-            return
-        if index in self.emitted_code:  # already shown as a cell that another one needed
-            self.flush()
-            self.cells.append(nbformat.v4.new_code_cell(value))
-        else:
-            self.code(index, f"\n{value}" if value else "")
 
     def exercise(self, node) -> None:
         self.flush()
@@ -452,68 +411,6 @@ class NotebookBuilder:
             "language_info": {"name": "python"},
         }
         return notebook
-
-
-def _names(tree) -> tuple[set[str], set[str]]:
-    """Names a piece of code binds and names it reads."""
-    bound, read = set(), set()
-    for node in ast.walk(tree):
-        # x[...] = and x.attr = change x: count them as binding it.
-        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                while isinstance(target, ast.Subscript | ast.Attribute):
-                    target = target.value
-                if isinstance(target, ast.Name):
-                    bound.add(target.id)
-        if isinstance(node, ast.Name):
-            (bound if isinstance(node.ctx, ast.Store) else read).add(node.id)
-        elif isinstance(node, ast.FunctionDef | ast.ClassDef):
-            bound.add(node.name)
-        elif isinstance(node, ast.alias):
-            bound.add((node.asname or node.name).split(".")[0])
-    return bound, read
-
-
-def _parse(source: str):
-    try:
-        return ast.parse(source)
-    except SyntaxError:
-        return ast.parse("")
-
-
-def _gluing_cell(cells, key: str) -> tuple[int | None, str]:
-    """The code cell that glues ``key``, and the expression it glues."""
-    for index, cell in enumerate(cells):
-        if cell.cell_type != "code" or key not in cell.source:
-            continue
-        for node in ast.walk(_parse(cell.source)):
-            if (
-                isinstance(node, ast.Call)
-                and getattr(node.func, "id", getattr(node.func, "attr", "")) == "glue"
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-                and node.args[0].value == key
-                and len(node.args) > 1
-            ):
-                return index, ast.unparse(node.args[1])
-    return None, ""
-
-
-def _cells_needed(cells, index: int) -> list[int]:
-    """Earlier hidden (``remove-cell``) code cells that bind names cell ``index`` reads,
-    transitively, in notebook order."""
-    needed: set[int] = set()
-    wanted = _names(_parse(cells[index].source))[1]
-    for earlier in range(index - 1, -1, -1):
-        cell = cells[earlier]
-        if cell.cell_type != "code" or "remove-cell" not in cell.metadata.get("tags", []):
-            continue
-        bound, read = _names(_parse(cell.source))
-        if bound & wanted:
-            needed.add(earlier)
-            wanted |= read
-    return sorted(needed)
 
 
 # --- Sphinx events ---------------------------------------------------------------------
@@ -593,17 +490,13 @@ def _read_source_cells(path: Path):
 def notebook_from_doctree(app, doctree, docname: str, solutions: bool):
     """The chapter's notebook (student, or instructor if ``solutions``)."""
     source_path = Path(app.env.doc2path(docname))
-    glue_figures = {}
     if source_path.suffix == ".ipynb":
         source_cells = nbformat.read(source_path, as_version=4).cells
     else:
         source_cells = _read_source_cells(source_path)
-        glue_figures = glue_figure_names(source_path.read_text(encoding="utf-8"))
     page_url = urljoin(site_url(app), f"{docname}.html")
     writer = MarkdownWriter(page_url, _numbers(app, docname))
-    builder = NotebookBuilder(
-        doctree, source_cells, writer, writer.numbers, solutions, glue_figures
-    )
+    builder = NotebookBuilder(doctree, source_cells, writer, writer.numbers, solutions)
     first = COLAB_SETUP.format(repository=repository_url(app))
     return builder.build(first)
 
