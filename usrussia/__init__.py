@@ -9,9 +9,16 @@ after which ``usrussia.load(name)`` returns a validated dataset from ``data/`` a
 builders in ``usrussia.charts`` draw it in the book's theme with a source note.
 """
 
-from usrussia import charts, check, facts, theme
-from usrussia.data import DataError, dataset_names, load, resource, source_note
-from usrussia.render import enable_renderer
+# First, before Altair imports jsonschema: jsonschema without the IRI grammars it would
+# build at once and the book never uses (see usrussia/startup.py).
+from usrussia.startup import import_jsonschema_lightly
+
+import_jsonschema_lightly()
+
+# isort: split
+from usrussia import charts, check, facts, theme  # noqa: E402
+from usrussia.data import DataError, dataset_names, load, resource, source_note  # noqa: E402
+from usrussia.render import enable_renderer  # noqa: E402
 
 __all__ = [
     "DataError",
