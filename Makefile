@@ -39,7 +39,8 @@ $(TEST_INSTALLED): requirements-test.txt $(INSTALLED)
 	touch $@
 
 # The build writes each chapter's student notebook (usrussia.notebook_export); this copies
-# them to chapters/<name>.ipynb, which the Binder and Colab buttons open.
+# them to chapters/<name>.ipynb, which the Binder and Colab buttons open, and the exercises'
+# numbers to usrussia/exercise_numbers.json, by which usrussia.check names each exercise.
 book: $(INSTALLED)
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
 	$(BIN)/python -m usrussia.notebooks

@@ -8,7 +8,9 @@ Starts JupyterLab on 127.0.0.1 (no token, this machine only), opens the notebook
 ``_build/screenshots/<name>-top.png``, ``-numbers.png`` (a paragraph with numbers from
 the data and citations) and ``-exercise.png``, and stops JupyterLab. With ``--run`` it
 also runs every cell and writes ``-chart.png`` (the first chart, drawn as its cell ran)
-and ``-check.png`` (a check's feedback on the untouched scaffold).
+and ``-check.png`` (a check's feedback on the untouched scaffold), and prints how many
+charts JupyterLab drew and any that it could not draw. The browser is offline: every
+request to a host other than the local JupyterLab is refused and reported.
 """
 
 from __future__ import annotations
@@ -68,6 +70,16 @@ def run_and_capture(page, prefix: Path) -> list[Path]:
         timeout=300_000,
     )
     page.wait_for_timeout(2000)
+    # JupyterLab draws each chart output with its own Vega; a spec it cannot run shows a
+    # "Javascript Error" in the output instead.
+    charts = page.locator(".jp-OutputArea-output.jp-RenderedVegaCommon5").count()
+    drawn = page.locator(
+        ".jp-OutputArea-output.jp-RenderedVegaCommon5 :is(canvas.marks, svg.marks)"
+    ).count()
+    failed = page.locator(".jp-OutputArea-output", has_text="Javascript Error").all_inner_texts()
+    print(f"{drawn} of {charts} chart(s) drawn, {len(failed)} failed", file=sys.stderr)
+    for text in failed:
+        print(f"  {text.strip()}", file=sys.stderr)
     shots = []
     for part, selector in [
         ("chart", ".jp-OutputArea-output:has(svg.marks, canvas.marks, [id^='altair-viz'])"),
@@ -123,6 +135,16 @@ def screenshot(notebook: str = "chapters/new_start.ipynb", run: bool = False) ->
                 executable_path=find_chromium(), headless=True, args=CHROMIUM_ARGS
             )
             page = browser.new_page(viewport={"width": 1280, "height": 900})
+            refused = []
+
+            def offline(route):
+                if route.request.url.startswith(base):
+                    route.continue_()
+                else:
+                    refused.append(route.request.url)
+                    route.abort()
+
+            page.route("**/*", offline)
             page.goto(f"{base}/lab/tree/{notebook}?reset", wait_until="load")
             page.wait_for_selector(".jp-Notebook .jp-MarkdownOutput", timeout=60_000)
             page.wait_for_timeout(2000)
@@ -145,6 +167,9 @@ def screenshot(notebook: str = "chapters/new_start.ipynb", run: bool = False) ->
             if run:
                 shots += run_and_capture(page, OUT / name)
             browser.close()
+            print(f"{len(refused)} request(s) to other hosts refused", file=sys.stderr)
+            for url in refused:
+                print(f"  {url}", file=sys.stderr)
     finally:
         lab.terminate()
         lab.wait(timeout=30)

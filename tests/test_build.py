@@ -107,3 +107,40 @@ def test_every_glued_value_was_inserted(built_book):
         page = (built_book.html / f"{name}.html").read_text(encoding="utf-8")
         assert "{glue" not in page, f"{name}: a glue reference was left unrendered"
         assert '<span class="pasted-text"></span>' not in page, f"{name}: an empty glued value"
+
+
+def test_a_page_taken_out_of_the_toc_is_no_longer_published(book_copy):
+    """Taking a chapter out of _toc.yml (or renaming it) removes what the last build
+    published for it (its page, its page sources, its notebooks) without `make clean`;
+    the other pages and every source stay. A book of two short pages keeps this fast."""
+    from usrussia.scaffold import FRONT_MATTER
+
+    book = book_copy([])
+    chapter = book / "chapters" / "leaving.md"
+    chapter.write_text(FRONT_MATTER + "\n# Leaving\n\nA chapter about to leave the book.\n")
+    (book / "stays.md").write_text("# Stays\n\nA page that stays in the book.\n")
+    toc = book / "_toc.yml"
+    toc.write_text(
+        "format: jb-book\nroot: index\nchapters:\n  - file: stays\n  - file: chapters/leaving\n"
+    )
+    first = build_book(book)
+    assert first.returncode == 0, first.log[-4000:]
+    outputs = [
+        first.html / "chapters" / "leaving.html",
+        first.html / "_sources" / "chapters" / "leaving.md",
+        first.html / "_sources" / "chapters" / "leaving.ipynb",
+        first.html / "notebooks" / "instructor" / "leaving.ipynb",
+        book / "_build" / "notebooks" / "student" / "leaving.ipynb",
+    ]
+    missing = [str(p.relative_to(book)) for p in outputs if not p.is_file()]
+    assert not missing, f"the first build did not write {missing}"
+
+    toc.write_text(toc.read_text().replace("  - file: chapters/leaving\n", ""))
+    second = build_book(book)
+    assert second.returncode == 0, second.log[-4000:]
+    left = [str(p.relative_to(book)) for p in outputs if p.exists()]
+    assert not left, f"still published after the chapter left the toc: {left}"
+    for page in ("index", "stays"):
+        assert (second.html / f"{page}.html").is_file(), f"{page}.html was removed"
+    assert (second.html / "_sources" / "stays.md").is_file(), "a kept page's source was removed"
+    assert chapter.is_file(), "the chapter's source was removed"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+import types
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -188,20 +191,53 @@ def test_description_falls_back_to_title():
 
 
 def test_renderer_choice_depends_on_where_the_notebook_runs(monkeypatch):
+    chart = alt.Chart(alt.Data(values=[{"a": 1}])).mark_point().encode(x="a:Q")
+
+    def bundle() -> dict:
+        out = chart._repr_mimebundle_()
+        return out[0] if isinstance(out, tuple) else out
+
     monkeypatch.setenv(render.BOOK_BUILD_ENV, "1")
     usrussia.setup()
     assert alt.renderers.active == render.RENDERER_NAME
     monkeypatch.delenv(render.BOOK_BUILD_ENV)
-    usrussia.setup()
-    assert alt.renderers.active == "html"
-    # In JupyterLab, Colab or VS Code the chart's JavaScript travels in the output: a
-    # student without a network still sees it, and no CDN is asked.
-    chart = alt.Chart(alt.Data(values=[{"a": 1}])).mark_point().encode(x="a:Q")
-    bundle = chart._repr_mimebundle_()
-    html = (bundle[0] if isinstance(bundle, tuple) else bundle)["text/html"]
-    assert "vegaEmbed" in html
-    assert "cdn.jsdelivr" not in html and not re.search(r"<script[^>]+src=.https?://", html)
-    alt.renderers.enable("default")
+    try:
+        # JupyterLab 4, Notebook 7, VS Code: the chart compiled to Vega, under the MIME type
+        # they draw with their own Vega (offline, no request to another host), a few kB,
+        # and no HTML at all.
+        usrussia.setup()
+        assert alt.renderers.active == render.NOTEBOOK_RENDERER_NAME
+        output = bundle()
+        assert set(output) == {render.NOTEBOOK_MIME, "text/plain"}
+        vega = output[render.NOTEBOOK_MIME]
+        assert "/schema/vega/" in vega["$schema"] and vega["marks"][0]["type"] == "symbol"
+        assert len(json.dumps(output)) < 10_000
+        # Colab draws HTML only: the chart's JavaScript travels in the output, so no CDN
+        # is asked there either.
+        monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+        usrussia.setup()
+        assert alt.renderers.active == "html"
+        html = bundle()["text/html"]
+        assert "vegaEmbed" in html
+        assert "cdn.jsdelivr" not in html and not re.search(r"<script[^>]+src=.https?://", html)
+    finally:
+        alt.renderers.enable("default")
+
+
+def test_jupyterlab_draws_the_mime_type_the_notebook_renderer_emits():
+    """The MIME type is one that the JupyterLab of requirements.txt draws itself."""
+    from importlib.metadata import distribution
+
+    lab = distribution("jupyterlab")
+    bundles = [
+        f.locate()
+        for f in lab.files
+        if f.name.startswith("jlab_core") and f.name.endswith(".js") and "static" in str(f)
+    ]
+    assert bundles, "JupyterLab's core bundle was not found"
+    assert any(render.NOTEBOOK_MIME in Path(b).read_text(errors="ignore") for b in bundles), (
+        f"JupyterLab {lab.version} has no renderer for {render.NOTEBOOK_MIME}"
+    )
 
 
 def test_chart_script_is_small_and_the_runtime_is_the_vega_that_draws_the_static_charts():

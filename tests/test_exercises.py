@@ -297,7 +297,9 @@ def test_no_check_raises_or_passes_on_nonsense(wrong):
         arity = checker.__wrapped__.__code__.co_argcount
         feedback = checker(*[wrong] * arity)
         assert isinstance(feedback, check.Feedback) and not feedback, checker.__name__
-        assert repr(feedback).startswith(checker.label)
+        # Named as the student sees it, whatever the answer: "Exercise 4.3: ...".
+        assert re.match(r"Exercise \d+\.\d+: ", repr(feedback)), repr(feedback)
+        assert repr(feedback).startswith(f"{check.exercise_name(checker.label)}: ")
 
 
 def test_rating_check_judges_only_what_the_data_decide():

@@ -6,6 +6,7 @@ helper package declares (as in Colab), from any working folder."""
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import re
 import subprocess
@@ -16,7 +17,14 @@ import nbformat
 import pytest
 
 from tests.conftest import REPO
-from usrussia.notebooks import built_notebook, chapter_sources
+from usrussia import check
+from usrussia.notebooks import (
+    built_exercise_numbers,
+    built_notebook,
+    chapter_sources,
+    package_exercise_numbers,
+)
+from usrussia.render import NOTEBOOK_MIME
 from usrussia.scaffold import FRONT_MATTER
 
 CHAPTERS = chapter_sources()
@@ -57,6 +65,59 @@ def test_notebook_is_in_sync_with_the_build(built_book, source):
     assert target.read_text(encoding="utf-8") == built.read_text(encoding="utf-8"), (
         f"{target.name} is out of date with {source.name}: run `make notebooks`"
     )
+
+
+def test_exercise_numbers_are_in_sync_with_the_build(built_book):
+    built = built_exercise_numbers(built_book.root)
+    target = package_exercise_numbers(built_book.root)
+    assert target.is_file(), f"{target} is missing: run `make notebooks`"
+    assert target.read_text(encoding="utf-8") == built.read_text(encoding="utf-8"), (
+        f"{target.name} is out of date with the build: run `make notebooks`"
+    )
+
+
+EXERCISE_HEADING = re.compile(r"^\*\*(Exercise \d+\.\d+)\*\*", re.MULTILINE)
+CHECK_CALL = re.compile(r"usrussia\.check\.(\w+)\(")
+RAW_LABEL = re.compile(r"\b[a-z_]+-ex-[a-z_-]+")
+
+
+def checks_under_headings(notebook) -> list[tuple[str | None, str]]:
+    """(the last "Exercise N.M" heading above it, the check function) for each check cell."""
+    heading, found = None, []
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            headings = EXERCISE_HEADING.findall(cell.source)
+            heading = headings[-1] if headings else heading
+        else:
+            found += [(heading, name) for name in CHECK_CALL.findall(cell.source)]
+    return found
+
+
+@pytest.mark.parametrize("source", CHAPTERS, ids=IDS)
+def test_check_feedback_names_the_exercise_as_the_notebook_shows_it(source):
+    """Every check cell's feedback on the untouched scaffold (``...`` for each answer) names
+    the exercise as the heading above that cell does, and never by its internal label."""
+    found = checks_under_headings(read(source.with_suffix(".ipynb")))
+    assert found, f"{source.stem}.ipynb has no check cell"
+    for heading, name in found:
+        assert heading, f"{source.stem}: the check {name} has no exercise heading above it"
+        checker = getattr(check, name)
+        feedback = repr(checker(*[...] * len(inspect.signature(checker).parameters)))
+        assert feedback.startswith(f"{heading}: "), (
+            f"{source.stem}: {name} under {heading} says: {feedback.splitlines()[0]}"
+        )
+        assert not RAW_LABEL.search(feedback), f"{name} names a raw label: {feedback}"
+
+
+def test_every_check_is_called_by_a_notebook():
+    """So the test above reaches every check function."""
+    called = {
+        name
+        for source in CHAPTERS
+        for _, name in checks_under_headings(read(source.with_suffix(".ipynb")))
+    }
+    checks = {name for name, f in vars(check).items() if hasattr(f, "label")}
+    assert checks <= called, f"no notebook calls {sorted(checks - called)}"
 
 
 @pytest.mark.parametrize("source", CHAPTERS, ids=IDS)
@@ -114,15 +175,24 @@ RUN_NOTEBOOK = textwrap.dedent("""
     notebook = nbformat.read(sys.argv[1], as_version=4)
     NotebookClient(notebook, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": sys.argv[2]}}).execute()
-    # Outside a book build charts use Altair's "html" renderer with its JavaScript inline
-    # (usrussia.render): a chart output must not load a script from another host.
-    html = [str(output.get("data", {}).get("text/html", ""))
-            for cell in notebook.cells for output in cell.get("outputs", [])]
-    charts = sum(1 for text in html if "vegaEmbed" in text)
-    remote = sum(1 for text in html if re.search(r"<script[^>]+src=.https?://", text)
-                 or "cdn.jsdelivr" in text)
-    print(json.dumps({"charts": charts, "remote": remote}))
-""")
+    # Outside a book build and Colab, a chart is the Vega-Lite MIME type that JupyterLab
+    # draws with its own Vega (usrussia.render): no HTML that could load a script from
+    # another host, and small.
+    outputs = [output.get("data", {})
+               for cell in notebook.cells for output in cell.get("outputs", [])]
+    charts = [data for data in outputs if __MIME__ in data]
+    remote = sum(1 for data in outputs if "text/html" in data and (
+        re.search(r"<script[^>]+src=.https?://", str(data["text/html"]))
+        or "cdn.jsdelivr" in str(data["text/html"])))
+    print(json.dumps({"charts": len(charts), "remote": remote,
+                      "html_charts": sum("vegaEmbed" in str(d.get("text/html", ""))
+                                         for d in outputs),
+                      "largest": max((len(json.dumps(d)) for d in charts), default=0)}))
+""").replace("__MIME__", repr(NOTEBOOK_MIME))
+
+# A chart's output in a saved student notebook is its spec with its data (the "html"
+# renderer's, with Vega inline, was about 920,000 characters).
+LARGEST_CHART_OUTPUT = 150_000
 
 # The first code cell alone, then every dataset: finds the data from this folder?
 FIND_DATA = textwrap.dedent("""
@@ -230,6 +300,10 @@ def test_notebook_runs_from_its_folder_and_draws_every_chart(student_python, bui
         f"{source.stem}: the notebook draws {result['charts']} charts, the page {figures}"
     )
     assert result["remote"] == 0, f"{source.stem}: a chart loads its JavaScript from a CDN"
+    assert result["html_charts"] == 0, f"{source.stem}: a chart carries Vega as HTML"
+    assert result["largest"] < LARGEST_CHART_OUTPUT, (
+        f"{source.stem}: a chart output of {result['largest']:,} characters"
+    )
 
 
 @pytest.mark.parametrize("source", CHAPTERS, ids=IDS)

@@ -13,14 +13,37 @@ in a notebook that also runs in Colab and Binder; a few plain comparisons do tha
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 
 from usrussia import facts
 from usrussia.data import load
 from usrussia.facts import _compare, _lab_commentary
+
+# Each exercise's name as the page and the student notebook show it ("Exercise 4.3"), from
+# the book build's numbering: ``make notebooks`` copies it here from
+# _build/notebooks/exercise_numbers.json (usrussia.notebook_export), and a test keeps the
+# copy in step with the build.
+EXERCISE_NUMBERS = Path(__file__).resolve().parent / "exercise_numbers.json"
+
+
+@functools.cache
+def _exercise_numbers() -> dict[str, str]:
+    try:
+        return json.loads(EXERCISE_NUMBERS.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def exercise_name(label: str) -> str:
+    """The exercise ``label`` (``"reset-ex-join"``) as the student sees it: "Exercise 4.3";
+    "This exercise" for a label the last build did not number (a chapter not yet built)."""
+    return _exercise_numbers().get(label, "This exercise")
+
 
 NOT_STARTED = "Not answered yet: replace the ... with your code, run it, then run this check."
 
@@ -33,7 +56,7 @@ class Feedback:
     """
 
     def __init__(self, exercise: str, results: list[tuple[bool, str] | str]):
-        self.exercise = exercise
+        self.exercise = exercise  # its name as the student sees it: "Exercise 4.3"
         self.notes = [item for item in results if isinstance(item, str)]
         self.results = [item for item in results if not isinstance(item, str)]
         self.passed = bool(self.results) and all(ok for ok, _ in self.results)
@@ -96,11 +119,11 @@ def exercise(label: str) -> Callable:
         @functools.wraps(checker)
         def run(*answers) -> Feedback:
             if any(holds_ellipsis(a) for a in answers):
-                return Feedback(label, [(False, NOT_STARTED)])
+                return Feedback(exercise_name(label), [(False, NOT_STARTED)])
             try:
-                return Feedback(label, checker(*answers))
+                return Feedback(exercise_name(label), checker(*answers))
             except Exception as error:  # noqa: BLE001 - feedback, not a traceback
-                return Feedback(label, [(False, could_not_read(error, answers))])
+                return Feedback(exercise_name(label), [(False, could_not_read(error, answers))])
 
         run.label = label
         return run

@@ -28,7 +28,11 @@ Files written by an HTML build (``_build`` below is the folder holding ``html/``
   ``chapters/`` (the Binder and Colab buttons open them there);
 * ``_build/html/_sources/chapters/<chapter>.ipynb``: the student notebook again, which is
   what the page's download button serves;
-* ``_build/html/notebooks/instructor/<chapter>.ipynb`` (not in the assignment edition).
+* ``_build/html/notebooks/instructor/<chapter>.ipynb`` (not in the assignment edition);
+* ``_build/notebooks/exercise_numbers.json``: every chapter exercise's label and its name
+  as the page and the notebooks show it (``{"reset-ex-trade": "Exercise 4.1"}``), from
+  Sphinx's numbering; ``make notebooks`` copies it into the package, where
+  ``usrussia.check`` names each exercise by it.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ STUDENT_TAG = "student"
 SKIP_TAG = "skip-execution"
 CHAPTER_FOLDER = "chapters"
 EXPORT_FOLDER = "notebooks"
+EXERCISE_NUMBERS_FILE = "exercise_numbers.json"
 
 COLAB_SETUP = """\
 import sys
@@ -544,6 +549,29 @@ def export_notebooks(app, doctree, docname: str) -> None:
         _write_if_changed(instructor_path, notebook_text(instructor))
 
 
+def exercise_numbers(app) -> dict[str, str]:
+    """{exercise label: "Exercise 4.3"} for every exercise of the chapters in the book, as
+    Sphinx numbers them (the numbers the pages and the exported notebooks show)."""
+    numbers = {}
+    form = app.config.numfig_format.get("exercise", "Exercise %s")
+    for docname, tables in sorted(app.env.toc_fignumbers.items()):
+        if docname not in app.env.found_docs or _chapter_name(app, docname) is None:
+            continue
+        for label, number in sorted(tables.get("exercise", {}).items()):
+            numbers[label] = form % ".".join(str(n) for n in number)
+    return numbers
+
+
+def export_exercise_numbers(app, exception) -> None:
+    """``build-finished``: write ``exercise_numbers.json`` beside the student notebooks."""
+    if exception is not None or app.builder.name != "html":
+        return
+    import json
+
+    text = json.dumps(exercise_numbers(app), indent=1, sort_keys=True) + "\n"
+    _write_if_changed(student_notebook_dir(Path(app.outdir)).parent / EXERCISE_NUMBERS_FILE, text)
+
+
 def serve_student_notebook(app, pagename, templatename, context, doctree) -> None:
     """``html-page-context`` (after the theme): the download button's ``.ipynb`` is the
     student notebook; pages without one offer no notebook download and no launch links;
@@ -609,4 +637,5 @@ def setup(app) -> None:
     app.connect("source-read", tag_student_cells_unexecuted)
     app.connect("doctree-read", hide_student_cells)
     app.connect("doctree-resolved", export_notebooks)
+    app.connect("build-finished", export_exercise_numbers)
     app.connect("html-page-context", serve_student_notebook, priority=800)

@@ -6,6 +6,10 @@ into ``chapters/``, where the Binder and Colab buttons open them (sphinx-book-th
 the ``.ipynb`` of the same name as a chapter when it exists). A test keeps the copies in
 sync with the build.
 
+It also copies the build's ``exercise_numbers.json`` (each exercise's label and its name
+as the page shows it, "Exercise 4.3") into the package, where ``usrussia.check`` reads it
+to name an exercise as the student sees it.
+
 Run ``python -m usrussia.notebooks`` (``make notebooks``, which builds first).
 """
 
@@ -17,6 +21,7 @@ from pathlib import Path
 import yaml
 
 BOOK_ROOT = Path(__file__).resolve().parent.parent
+EXERCISE_NUMBERS = "exercise_numbers.json"
 
 
 def book_config(root: Path = BOOK_ROOT) -> dict:
@@ -41,18 +46,32 @@ def built_notebook(source: Path, root: Path = BOOK_ROOT) -> Path:
     return root / "_build" / "notebooks" / "student" / f"{source.stem}.ipynb"
 
 
+def built_exercise_numbers(root: Path = BOOK_ROOT) -> Path:
+    """Where the book build writes the exercises' numbers."""
+    return root / "_build" / "notebooks" / EXERCISE_NUMBERS
+
+
+def package_exercise_numbers(root: Path = BOOK_ROOT) -> Path:
+    """The copy in the package, which ``usrussia.check`` reads."""
+    return root / "usrussia" / EXERCISE_NUMBERS
+
+
 def copy_all(root: Path = BOOK_ROOT) -> list[Path]:
-    """Copy every chapter's built student notebook to chapters/; return the files changed."""
+    """Copy every chapter's built student notebook to chapters/, and the exercises' numbers
+    into the package; return the files changed."""
     missing = [s.stem for s in chapter_sources(root) if not built_notebook(s, root).is_file()]
     if missing:
         raise SystemExit(
             f"No built student notebook for {', '.join(missing)} in "
             f"{root / '_build' / 'notebooks' / 'student'}: build the book first (`make book`)."
         )
+    if not built_exercise_numbers(root).is_file():
+        raise SystemExit(f"No {built_exercise_numbers(root)}: build the book first (`make book`).")
     written = []
-    for source in chapter_sources(root):
-        text = built_notebook(source, root).read_text(encoding="utf-8")
-        target = source.with_suffix(".ipynb")
+    copies = [(built_notebook(s, root), s.with_suffix(".ipynb")) for s in chapter_sources(root)]
+    copies.append((built_exercise_numbers(root), package_exercise_numbers(root)))
+    for built, target in copies:
+        text = built.read_text(encoding="utf-8")
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
             written.append(target)
@@ -61,4 +80,4 @@ def copy_all(root: Path = BOOK_ROOT) -> list[Path]:
 
 if __name__ == "__main__":
     changed = copy_all(Path(sys.argv[1]) if len(sys.argv) > 1 else BOOK_ROOT)
-    print(f"{len(changed)} notebook(s) updated" + "".join(f"\n  {p}" for p in changed))
+    print(f"{len(changed)} file(s) updated" + "".join(f"\n  {p}" for p in changed))

@@ -14,8 +14,21 @@ the desktop column's), with the headline wrapped to each width.
 with the page; ``charts.js`` replaces it by the interactive chart, in the same box, when it
 scrolls near the viewport.
 
-In Jupyter, Binder or Colab (no book build) charts use Altair's "html" renderer with its
-"inline" template: the chart's JavaScript travels in the output, so charts draw offline too.
+Outside a book build the output depends on the frontend, chosen when ``usrussia.setup()``
+runs:
+
+* JupyterLab 4 and Notebook 7 (local, Binder) and VS Code draw the MIME type
+  ``application/vnd.vega.v5+json`` themselves, with the Vega they bundle (JupyterLab 4.6:
+  Vega 5.33, Vega-Lite 5.6): offline, with no request to another host. There each chart is
+  compiled to Vega in the kernel (by vl-convert, with the Vega-Lite that Altair's spec
+  names) and the output is that Vega spec, tens of kB (``notebook_renderer``). Not the
+  Vega-Lite MIME type: Altair 6 writes Vega-Lite 6 specs, and JupyterLab's Vega-Lite 5.6
+  fails on the layered charts with a selection ("Duplicate signal name"); Altair 6's own
+  "mimetype" renderer names its output ``application/vnd.vegalite.v6.json``, which
+  JupyterLab 4 does not draw at all.
+* Google Colab draws no Vega-Lite MIME type, only HTML, and is online anyway: there charts
+  use Altair's "html" renderer with its "inline" template (vega, vega-lite and vega-embed
+  carried in the output, about 0.9 MB a chart, so even that makes no CDN request).
 """
 
 from __future__ import annotations
@@ -25,6 +38,7 @@ import json
 import math
 import os
 import re
+import sys
 import textwrap
 from importlib import resources
 
@@ -33,6 +47,10 @@ import vl_convert
 
 CHART_MIME = "application/vnd.usrussia.chart+json"
 RENDERER_NAME = "usrussia-book"
+# Outside a book build and Colab: the MIME type JupyterLab 4, Notebook 7 and VS Code draw
+# with their own Vega 5 (which runs the Vega that vl-convert compiles).
+NOTEBOOK_RENDERER_NAME = "usrussia-notebook"
+NOTEBOOK_MIME = "application/vnd.vega.v5+json"
 BOOK_BUILD_ENV = "USRUSSIA_BOOK_BUILD"
 # Where the chart JavaScript lives in the built site, below _static/ (see sphinx_ext):
 # a small loader on every page with charts, and the Vega runtime it loads when needed.
@@ -97,6 +115,20 @@ def book_renderer(spec: dict, **_metadata) -> dict:
     }
 
 
+def notebook_renderer(spec: dict, **_metadata) -> dict:
+    """Altair renderer for JupyterLab, Notebook 7 and VS Code: the chart compiled to Vega,
+    under the MIME type they draw with their own Vega, and the chart's description as text
+    for any frontend that draws none. Raises ``ValueError`` (from vl-convert) for a spec it
+    cannot compile."""
+    vega = vl_convert.vegalite_to_vega(spec, vl_version=VEGA_LITE_VERSION)
+    return {NOTEBOOK_MIME: vega, "text/plain": f"<Chart: {describe(spec)}>"}
+
+
+def in_colab() -> bool:
+    """True in a Google Colab kernel (which imports ``google.colab`` as it starts)."""
+    return "google.colab" in sys.modules
+
+
 def enable_renderer() -> str:
     """Pick the renderer for where the notebook runs, and return its name."""
     if RENDERER_NAME not in alt.renderers.names():
@@ -108,11 +140,15 @@ def enable_renderer() -> str:
         name = chosen or RENDERER_NAME
         alt.renderers.enable(name)
         return name
-    # Altair's "html" output with the "inline" template carries vega, vega-lite and
-    # vega-embed in the output itself (bundled by vl-convert), so a chart draws in
-    # JupyterLab, Colab or VS Code with no request to a CDN.
-    alt.renderers.enable("html", template="inline")
-    return "html"
+    if in_colab():
+        # Colab draws HTML only. The "inline" template carries vega, vega-lite and
+        # vega-embed in the output itself (bundled by vl-convert): no CDN request.
+        alt.renderers.enable("html", template="inline")
+        return "html"
+    if NOTEBOOK_RENDERER_NAME not in alt.renderers.names():
+        alt.renderers.register(NOTEBOOK_RENDERER_NAME, notebook_renderer)
+    alt.renderers.enable(NOTEBOOK_RENDERER_NAME)
+    return NOTEBOOK_RENDERER_NAME
 
 
 def loader_script() -> str:

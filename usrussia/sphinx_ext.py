@@ -13,7 +13,11 @@ Listed in ``_config.yml`` under ``sphinx.extra_extensions``. It
 * checks every dataset before any notebook runs, and stops the build with one plain report
   (file, line, column, value, what was expected) if one is wrong;
 * reports a failing code cell by the line of the chapter's ``.md`` file, with the
-  traceback once, and stops the build there.
+  traceback once, and stops the build there;
+* removes what an earlier build published for a page no longer in the book (a chapter
+  taken out of ``_toc.yml`` or renamed): its HTML, its page sources and its notebooks.
+  Sphinx's incremental build leaves them, so the old page would otherwise stay online
+  until ``make clean``.
 """
 
 from __future__ import annotations
@@ -213,6 +217,52 @@ def write_static_assets(app, exception) -> None:
             dirs_exist_ok=True,
             ignore=shutil.ignore_patterns("staging", "*.md"),
         )
+
+
+# --- Pages no longer in the book ----------------------------------------------------------
+
+PUBLISHED_FILE = "usrussia-published.json"
+
+
+def page_outputs(app, docname: str) -> list[Path]:
+    """The files an HTML build wrote for one page: its HTML, its copies under ``_sources/``
+    and, for a chapter, its student and instructor notebooks."""
+    from usrussia import notebook_export
+
+    outdir = Path(app.outdir)
+    files = [outdir / app.builder.get_target_uri(docname)]
+    files += (outdir / "_sources").glob(f"{glob_escape(docname)}.*")
+    name = notebook_export._chapter_name(app, docname)
+    if name is not None:
+        files.append(outdir / notebook_export.EXPORT_FOLDER / "instructor" / f"{name}.ipynb")
+        files.append(notebook_export.student_notebook_dir(outdir) / f"{name}.ipynb")
+    return [f for f in files if f.is_file()]
+
+
+def glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+def drop_pages_left_out(app, exception) -> None:
+    """After an HTML build: delete the outputs of pages the previous build published and
+    this one no longer has (listed in ``usrussia-published.json`` beside the doctrees).
+    Only files a build wrote for a page are removed; sources are never touched."""
+    if exception is not None or app.builder.name != "html":
+        return
+    root = Path(app.outdir).parent  # _build: holds html/ and notebooks/
+    record = Path(app.doctreedir) / PUBLISHED_FILE
+    published = {
+        path.relative_to(root).as_posix()
+        for docname in sorted(app.env.found_docs)
+        for path in page_outputs(app, docname)
+    }
+    try:
+        before = set(json.loads(record.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        before = set()
+    for relative in sorted(before - published):
+        (root / relative).unlink(missing_ok=True)
+    record.write_text(json.dumps(sorted(published), indent=1) + "\n", encoding="utf-8")
 
 
 # --- Page head ---------------------------------------------------------------------------
@@ -682,6 +732,7 @@ def setup(app):
     app.connect("doctree-read", apply_edition_to_solutions)
     app.connect("env-get-outdated", mark_stale_notebooks)
     app.connect("build-finished", write_static_assets)
+    app.connect("build-finished", drop_pages_left_out)
     app.connect("html-page-context", add_chart_script_to_single_page)
     app.connect("html-page-context", fix_citation_list_roles)
     app.connect("html-page-context", add_meta_description)
