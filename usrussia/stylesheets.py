@@ -42,6 +42,10 @@ _SCRIPT_SRC = re.compile(r"<script[^>]*\ssrc=\"([^\"]+)\"")
 _LINK = re.compile(r"<link\b[^>]*>")
 _HREF = re.compile(r"\shref=\"([^\"]+)\"")
 _IMPORT = re.compile(r"@import\s+(?:url\()?[\"']?([^\"')]+)")
+# The first line of a cut file. A rebuild in which Sphinx wrote nothing new leaves the cut
+# files in place; they are not cut (or kept as "uncut") a second time.
+CUT_MARK = "/* Cut to the rules this site can use (usrussia.stylesheets). */\n"
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _SOURCE_MAP = re.compile(r"/\*#\s*sourceMappingURL=[^*]*\*/")
 
 
@@ -135,6 +139,8 @@ def cut_rules(rules: list, content: set[str], path: Path) -> str:
             if kept:
                 prelude = ",".join(tinycss2.serialize(s).strip() for s in kept)
                 out.append(f"{prelude}{{{tinycss2.serialize(rule.content)}}}")
+        elif rule.type == "at-rule" and rule.lower_at_keyword == "charset":
+            continue  # the cut file is ASCII, and its first line a comment
         elif rule.type == "at-rule":
             prelude = tinycss2.serialize(rule.prelude)
             nested = rule.lower_at_keyword in _NESTED_RULES and rule.content is not None
@@ -155,7 +161,11 @@ def cut_stylesheet(css: str, content: set[str], path: Path = Path("<css>")) -> s
     import tinycss2
 
     rules = tinycss2.parse_stylesheet(_SOURCE_MAP.sub("", css))
-    return cut_rules(rules, content, path)
+    # tinycss2 writes escaped characters out ("\\f09b", an icon's code point, becomes the
+    # character itself); written as escapes again, the file stays ASCII whatever charset
+    # a server claims for it.
+    cut = cut_rules(rules, content, path)
+    return CUT_MARK + _NON_ASCII.sub(lambda m: f"\\{ord(m.group()):x} ", cut)
 
 
 def linked_stylesheets(site: Path) -> set[Path]:
@@ -197,12 +207,15 @@ def cut_stylesheets(
         if own_static is not None and (own_static / relative).is_file():
             continue
         css = sheet.read_text(encoding="utf-8")
-        cut = cut_stylesheet(css, content, sheet)
-        if keep_uncut is not None:
-            (keep_uncut / relative).parent.mkdir(parents=True, exist_ok=True)
-            (keep_uncut / relative).write_text(css, encoding="utf-8")
-        sheet.write_text(cut, encoding="utf-8")
-        sizes[relative.as_posix()] = (len(css.encode()), len(cut.encode()))
+        if css.startswith(CUT_MARK):
+            cut = css  # cut by an earlier build, and Sphinx wrote no new copy since
+        else:
+            cut = cut_stylesheet(css, content, sheet)
+            if keep_uncut is not None:
+                (keep_uncut / relative).parent.mkdir(parents=True, exist_ok=True)
+                (keep_uncut / relative).write_text(css, encoding="utf-8")
+            sheet.write_text(cut, encoding="utf-8")
+            sizes[relative.as_posix()] = (len(css.encode()), len(cut.encode()))
         digests[relative.as_posix()] = hashlib.sha256(cut.encode()).hexdigest()[:12]
     if digests:
         names = "|".join(re.escape(n) for n in digests)
