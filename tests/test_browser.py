@@ -471,9 +471,6 @@ def styles_seen(browser, url: str, scheme: str, width: int, uncut: Path | None) 
         page.route("**/_static/**/*.css*", full_stylesheet)
     try:
         page.goto(url, wait_until="load")
-        # Every section laid out, not only those near the viewport (usrussia.css), so that
-        # the sizes compared do not depend on what was on screen when.
-        page.add_style_tag(content=".bd-article section{content-visibility:visible!important}")
         page.wait_for_timeout(500)  # the deferred scripts' classes (toggles, tabs, search)
         return page.evaluate(STYLE_OF_EVERY_ELEMENT, STYLED)
     finally:
