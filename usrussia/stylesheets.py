@@ -86,8 +86,7 @@ def required_names(selector: list) -> list[tuple[str, str]]:
             names.append(("type", token.lower_value))
         elif kind == "hash" and token.is_identifier:
             names.append(("id", token.value))
-        elif kind == "function" and (previous is None or previous.value != ":"):
-            pass  # a function outside a pseudo-class (rare): its arguments are not names
+        # Functions (:not(), :is(), :nth-child() …) and [attribute] blocks: not required.
         previous = token
     return names
 
