@@ -457,9 +457,12 @@ def uncut_stylesheets(built_book) -> Path:
     return folder
 
 
-def styles_seen(browser, url: str, scheme: str, width: int, uncut: Path | None) -> list:
+def styles_seen(
+    browser, url: str, scheme: str, width: int, uncut: Path | None, media: str = "screen"
+) -> list:
     context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     page = context.new_page()
+    page.emulate_media(media=media)
     if uncut is not None:
 
         def full_stylesheet(route):
@@ -483,22 +486,23 @@ def test_the_cut_stylesheets_style_every_element_as_the_full_ones(
 ):
     """Each element of a chapter, the landing page and the search page (its results
     drawn) has the same computed style (layout, box, colours, fonts, icons) with the cut
-    stylesheets as with the theme's full ones, at a phone's and a desktop's width."""
+    stylesheets as with the theme's full ones, at a phone's and a desktop's width, and the
+    chapter when printed."""
     uncut = uncut_stylesheets(built_book)
     differences, compared = [], 0
-    for width in (390, 1280):
-        for name in CUT_CSS_PAGES:
-            cut = styles_seen(browser, f"{site}/{name}", scheme, width, None)
-            full = styles_seen(browser, f"{site}/{name}", scheme, width, uncut)
-            assert [row[0] for row in cut] == [row[0] for row in full], f"{name}: DOM differs"
-            compared += len(cut)
-            for cut_row, full_row in zip(cut, full, strict=True):
-                for cut_value, full_value in zip(cut_row[1:], full_row[1:], strict=True):
-                    if cut_value != full_value:
-                        differences.append(
-                            f"{name} at {width} px, {cut_row[0][:60]}: "
-                            f"{cut_value} (cut) vs {full_value.split(': ', 1)[-1]} (full)"
-                        )
+    cases = [(width, "screen", name) for width in (390, 1280) for name in CUT_CSS_PAGES]
+    for width, media, name in [*cases, (1000, "print", CUT_CSS_PAGES[0])]:
+        cut = styles_seen(browser, f"{site}/{name}", scheme, width, None, media)
+        full = styles_seen(browser, f"{site}/{name}", scheme, width, uncut, media)
+        assert [row[0] for row in cut] == [row[0] for row in full], f"{name}: DOM differs"
+        compared += len(cut)
+        for cut_row, full_row in zip(cut, full, strict=True):
+            for cut_value, full_value in zip(cut_row[1:], full_row[1:], strict=True):
+                if cut_value != full_value:
+                    differences.append(
+                        f"{name} at {width} px ({media}), {cut_row[0][:60]}: "
+                        f"{cut_value} (cut) vs {full_value.split(': ', 1)[-1]} (full)"
+                    )
     assert compared > 1000, f"only {compared} elements compared"
     assert not differences, f"{len(differences)} differences:\n" + "\n".join(differences[:30])
 
