@@ -28,6 +28,7 @@ MODULE_ORDER = [
     "test_loader",
     "test_charts",
     "test_extension",
+    "test_stylesheets",
     "test_chapters_source",
     "test_build",
     "test_authoring",

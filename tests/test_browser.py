@@ -409,3 +409,122 @@ def test_every_icon_on_every_page_is_in_the_cut_down_icon_fonts(browser, site, b
         context.close()
     assert asked, "no page showed an icon: the check saw nothing"
     assert not missing, "icons missing from the cut-down fonts:\n" + "\n".join(missing)
+
+
+# --- The cut stylesheets (usrussia.stylesheets) -------------------------------------------
+
+STYLED = [
+    "display", "position", "float", "visibility", "opacity", "z-index", "top", "left",
+    "width", "height", "min-height", "max-width", "overflow-x", "overflow-y",
+    "margin-top", "margin-right", "margin-bottom", "margin-left",
+    "padding-top", "padding-right", "padding-bottom", "padding-left",
+    "border-top-width", "border-bottom-width", "border-left-width", "border-right-width",
+    "border-top-color", "border-left-color", "border-top-left-radius", "box-shadow",
+    "color", "background-color", "background-image", "font-family", "font-size",
+    "font-weight", "font-style", "line-height", "text-align", "text-decoration-line",
+    "text-transform", "white-space", "list-style-type", "cursor", "transform",
+    "flex-direction", "flex-wrap", "justify-content", "align-items", "gap",
+    "grid-template-columns", "outline-style",
+]  # fmt: skip
+STYLE_OF_EVERY_ELEMENT = """(properties) => {
+  const rows = [];
+  for (const element of document.querySelectorAll('body *')) {
+    // A chart's drawing is made by charts.js when it nears the viewport, not by the CSS.
+    if (element.parentElement.closest('figure.usrussia-chart')) continue;
+    const style = getComputedStyle(element);
+    const before = getComputedStyle(element, '::before');
+    const after = getComputedStyle(element, '::after');
+    rows.push([`${element.tagName.toLowerCase()}.${element.getAttribute('class') || ''}`
+               + `#${element.id}`,
+               ...properties.map(p => `${p}: ${style.getPropertyValue(p)}`),
+               `::before ${before.content} ${before.fontFamily} ${before.display}`,
+               `::after ${after.content} ${after.display}`]);
+  }
+  return rows;
+}"""
+# A chapter (charts, solutions, tabs, citations), the landing page and the search page
+# with results drawn by its script.
+CUT_CSS_PAGES = ["chapters/new_start.html", "index.html", "search.html?q=treaty"]
+
+
+def uncut_stylesheets(built_book) -> Path:
+    from usrussia.sphinx_ext import UNCUT_FOLDER
+
+    folder = built_book.root / "_build" / ".doctrees" / UNCUT_FOLDER
+    assert (folder / "styles" / "pydata-sphinx-theme.css").is_file(), (
+        "the build kept no uncut copy of the theme's stylesheet"
+    )
+    return folder
+
+
+def styles_seen(
+    browser, url: str, scheme: str, width: int, uncut: Path | None, media: str = "screen"
+) -> list:
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    page.emulate_media(media=media)
+    if uncut is not None:
+
+        def full_stylesheet(route):
+            relative = route.request.url.split("/_static/", 1)[1].split("?")[0]
+            if (uncut / relative).is_file():
+                return route.fulfill(path=str(uncut / relative), content_type="text/css")
+            return route.continue_()
+
+        page.route("**/_static/**/*.css*", full_stylesheet)
+    try:
+        page.goto(url, wait_until="load")
+        page.wait_for_timeout(500)  # the deferred scripts' classes (toggles, tabs, search)
+        return page.evaluate(STYLE_OF_EVERY_ELEMENT, STYLED)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_cut_stylesheets_style_every_element_as_the_full_ones(
+    browser, site, built_book, scheme
+):
+    """Each element of a chapter, the landing page and the search page (its results
+    drawn) has the same computed style (layout, box, colours, fonts, icons) with the cut
+    stylesheets as with the theme's full ones, at a phone's and a desktop's width, and the
+    chapter when printed."""
+    uncut = uncut_stylesheets(built_book)
+    differences, compared = [], 0
+    cases = [(width, "screen", name) for width in (390, 1280) for name in CUT_CSS_PAGES]
+    for width, media, name in [*cases, (1000, "print", CUT_CSS_PAGES[0])]:
+        cut = styles_seen(browser, f"{site}/{name}", scheme, width, None, media)
+        full = styles_seen(browser, f"{site}/{name}", scheme, width, uncut, media)
+        assert [row[0] for row in cut] == [row[0] for row in full], f"{name}: DOM differs"
+        compared += len(cut)
+        for cut_row, full_row in zip(cut, full, strict=True):
+            for cut_value, full_value in zip(cut_row[1:], full_row[1:], strict=True):
+                if cut_value != full_value:
+                    differences.append(
+                        f"{name} at {width} px ({media}), {cut_row[0][:60]}: "
+                        f"{cut_value} (cut) vs {full_value.split(': ', 1)[-1]} (full)"
+                    )
+    assert compared > 1000, f"only {compared} elements compared"
+    assert not differences, f"{len(differences)} differences:\n" + "\n".join(differences[:30])
+
+
+def test_pages_link_the_cut_stylesheets(built_book):
+    """Every page links the cut copy of each theme stylesheet, by the digest of what is
+    served (so a browser never keeps an earlier cut), and the cut is real."""
+    import hashlib
+
+    uncut = uncut_stylesheets(built_book)
+    static = built_book.html / "_static"
+    theme = static / "styles" / "pydata-sphinx-theme.css"
+    assert theme.stat().st_size < (uncut / "styles" / "pydata-sphinx-theme.css").stat().st_size / 2
+    cut_files = [p.relative_to(uncut).as_posix() for p in uncut.rglob("*.css")]
+    links = re.compile(r'href="[^"]*_static/([^"?]+\.css)\?v=([0-9a-f]+)"')
+    pages = [p for p in built_book.html.rglob("*.html") if "_static" not in p.parts]
+    assert len(pages) > 10, f"only {len(pages)} pages"
+    for page in pages:
+        linked = dict(links.findall(page.read_text(encoding="utf-8")))
+        page_name = page.relative_to(built_book.html)
+        assert "styles/pydata-sphinx-theme.css" in linked, f"{page_name}: theme CSS not linked"
+        for name, digest in linked.items():
+            if name in cut_files:
+                served = hashlib.sha256((static / name).read_bytes()).hexdigest()[:12]
+                assert digest == served, f"{page_name}: {name}?v={digest} is not the cut file"

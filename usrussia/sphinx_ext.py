@@ -35,7 +35,7 @@ from urllib.parse import quote
 
 from docutils import nodes
 
-from usrussia import data, icon_fonts, render
+from usrussia import data, icon_fonts, render, stylesheets
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 FINGERPRINT_FILE = "usrussia-inputs.json"
@@ -263,6 +263,24 @@ def drop_pages_left_out(app, exception) -> None:
     for relative in sorted(before - published):
         (root / relative).unlink(missing_ok=True)
     record.write_text(json.dumps(sorted(published), indent=1) + "\n", encoding="utf-8")
+
+
+def cut_theme_stylesheets(app, exception) -> None:
+    """After an HTML build, once every extension has written its files (connected last):
+    the theme's and extensions' stylesheets cut down to the rules the site can use
+    (``usrussia.stylesheets``; 0.56 MB → 0.17 MB), since a page's first paint matches each
+    element against each of their rules. The uncut copies are kept in the build's cache
+    (``UNCUT_FOLDER`` under the doctrees folder) for the tests to compare against."""
+    if exception is not None or app.builder.format != "html":
+        return
+    stylesheets.cut_stylesheets(
+        Path(app.outdir),
+        own_static=Path(app.srcdir) / "_static",
+        keep_uncut=Path(app.doctreedir) / UNCUT_FOLDER,
+    )
+
+
+UNCUT_FOLDER = "uncut-css"
 
 
 # --- Page head ---------------------------------------------------------------------------
@@ -733,6 +751,8 @@ def setup(app):
     app.connect("env-get-outdated", mark_stale_notebooks)
     app.connect("build-finished", write_static_assets)
     app.connect("build-finished", drop_pages_left_out)
+    # After the theme rewrites pygments.css and myst-nb copies its CSS (build-finished too).
+    app.connect("build-finished", cut_theme_stylesheets, priority=900)
     app.connect("html-page-context", add_chart_script_to_single_page)
     app.connect("html-page-context", fix_citation_list_roles)
     app.connect("html-page-context", add_meta_description)
