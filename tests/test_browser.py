@@ -366,6 +366,27 @@ def test_one_search_box_a_favicon_and_a_description_on_every_page(browser, site,
         context.close()
 
 
+def test_a_search_from_the_search_box_lists_the_pages_that_match(browser, site):
+    """What a reader does: open the search box on a chapter, type a word, press Enter. The
+    search page must list the pages holding it, with no script error on the way (its scripts
+    run in order: searchtools.js needs doctools.js, which is deferred)."""
+    visit = PageVisit(browser, f"{site}/{PAGES[0]}.html")
+    try:
+        visit.page.keyboard.press("Control+k")
+        visit.page.wait_for_selector("#pst-search-dialog[open]", timeout=5_000)
+        visit.page.keyboard.type("treaty")
+        visit.page.keyboard.press("Enter")
+        visit.page.wait_for_url("**/search.html?q=treaty*")
+        results = visit.page.locator("#search-results ul.search li")
+        results.first.wait_for(timeout=15_000)
+        titles = results.locator("a").first.inner_text()
+        assert results.count() >= 3, f"only {results.count()} pages found for 'treaty'"
+        assert titles.strip(), "a search result without a title"
+        assert not visit.errors, visit.errors
+    finally:
+        visit.close()
+
+
 ICON_CODE_POINTS = """() => {
   const points = new Set();
   for (const element of document.querySelectorAll('*')) {

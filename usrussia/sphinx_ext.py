@@ -473,7 +473,12 @@ def defer_page_scripts(app, pagename, templatename, context, doctree) -> None:
     """``html-page-context``: the extensions' scripts (copy buttons, toggles, tabs, the
     theme's) wait until the page is read instead of holding up its first paint; each
     starts its work when the document is ready, which a deferred script still sees. The
-    order of the scripts is kept (deferred scripts run in order)."""
+    order of the scripts is kept (deferred scripts run in order).
+
+    Not on the search page: its template adds Sphinx's ``searchtools.js`` as a plain
+    script after these, and it calls ``_ready`` from ``doctools.js`` as soon as it runs."""
+    if pagename == "search":
+        return
     deferred = []
     for script in context.get("script_files", []):
         filename = str(getattr(script, "filename", "") or "")
