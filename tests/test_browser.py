@@ -383,6 +383,16 @@ def test_a_search_from_the_search_box_lists_the_pages_that_match(browser, site):
         assert results.count() >= 3, f"only {results.count()} pages found for 'treaty'"
         assert titles.strip(), "a search result without a title"
         assert not visit.errors, visit.errors
+        # The search field's magnifier sits before the words typed, not over them.
+        overlap = visit.page.evaluate(
+            """() => [...document.querySelectorAll('form.bd-search')].map(form => {
+                const icon = form.querySelector('.fa-magnifying-glass').getBoundingClientRect();
+                const input = form.querySelector('input');
+                const textStarts = input.getBoundingClientRect().left
+                    + parseFloat(getComputedStyle(input).paddingLeft);
+                return icon.right - textStarts; }).filter(px => px > 0)"""
+        )
+        assert not overlap, f"the magnifier covers the search text by {overlap} px"
     finally:
         visit.close()
 

@@ -83,7 +83,9 @@ def test_a_package_change_re_reads_pages_that_are_not_notebooks(tmp_path, monkey
     page.write_text("# Bibliography\n")
     app = SimpleNamespace(
         srcdir=str(tmp_path),
-        config=SimpleNamespace(nb_execution_mode="cache", nb_execution_cache_path="cache"),
+        config=SimpleNamespace(
+            nb_execution_mode="cache", nb_execution_cache_path="cache", root_doc="index"
+        ),
     )
     env = SimpleNamespace(found_docs={"bibliography"}, doc2path=lambda doc: tmp_path / f"{doc}.md")
     digest = {"value": "first"}
@@ -94,3 +96,32 @@ def test_a_package_change_re_reads_pages_that_are_not_notebooks(tmp_path, monkey
     digest["value"] = "second"
     assert sphinx_ext.mark_stale_notebooks(app, env, set(), set(), set()) == ["bibliography"]
     assert sphinx_ext.mark_stale_notebooks(app, env, set(), {"bibliography"}, set()) == []
+
+
+def test_an_edit_to_the_books_own_static_files_is_published(tmp_path):
+    """Sphinx copies _static only when it writes a page: with no page out of date, an edited
+    stylesheet must still make the build write one (the landing page), and only once."""
+    from types import SimpleNamespace
+
+    (tmp_path / "index.md").write_text("# Home\n")
+    static = tmp_path / "_static"
+    static.mkdir()
+    (static / "book.css").write_text("p { color: black; }\n")
+    app = SimpleNamespace(
+        srcdir=str(tmp_path),
+        config=SimpleNamespace(
+            nb_execution_mode="cache", nb_execution_cache_path="cache", root_doc="index"
+        ),
+    )
+    env = SimpleNamespace(found_docs={"index"}, doc2path=lambda doc: tmp_path / f"{doc}.md")
+
+    sphinx_ext.mark_stale_notebooks(app, env, {"index"}, set(), set())  # the first build
+    assert sphinx_ext.mark_stale_notebooks(app, env, set(), set(), set()) == []
+    (static / "book.css").write_text("p { color: navy; }\n")
+    assert sphinx_ext.mark_stale_notebooks(app, env, set(), set(), set()) == ["index"]
+    assert sphinx_ext.mark_stale_notebooks(app, env, set(), set(), set()) == []
+    (static / "new.js").write_text("// a new file\n")
+    assert sphinx_ext.mark_stale_notebooks(app, env, set(), set(), set()) == ["index"]
+    # A page already out of date makes Sphinx copy the files anyway: nothing is added.
+    (static / "book.css").write_text("p { color: teal; }\n")
+    assert sphinx_ext.mark_stale_notebooks(app, env, set(), {"index"}, set()) == []

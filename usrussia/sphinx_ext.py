@@ -434,9 +434,31 @@ def mark_stale_notebooks(app, env, added, changed, removed):
             forget_cached_outputs(cache_dir, source_path)
         if docname not in added and docname not in changed:
             stale.append(docname)
+    # Sphinx copies the book's own _static files only when it writes a page, and writes
+    # none when no page is out of date: an edit to _static/usrussia.css alone would never
+    # reach the site. Re-writing the landing page is enough to copy them all.
+    current[STATIC_KEY] = static_digest(Path(app.srcdir) / "_static")
+    static_changed = previous.get(STATIC_KEY) != current[STATIC_KEY]
+    if static_changed and not (stale or added or changed) and app.config.root_doc in env.found_docs:
+        stale.append(app.config.root_doc)
     cache_dir.mkdir(parents=True, exist_ok=True)
     record_file.write_text(json.dumps(current, indent=1, sort_keys=True))
     return stale
+
+
+STATIC_KEY = "book _static"
+
+
+def static_digest(static_dir: Path) -> str:
+    """A digest of the files in the book's own ``_static`` folder (names and contents);
+    the digest of nothing when it does not exist."""
+    digest = hashlib.sha256()
+    if static_dir.is_dir():
+        for path in sorted(p for p in static_dir.rglob("*") if p.is_file()):
+            digest.update(
+                f"{path.relative_to(static_dir).as_posix()}:{_file_digest(path)}\n".encode()
+            )
+    return digest.hexdigest()
 
 
 def add_chart_script_to_single_page(app, pagename, templatename, context, doctree) -> None:
