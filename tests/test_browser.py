@@ -88,6 +88,47 @@ def test_charts_redraw_in_dark_mode(browser, site, built_book):
         visit.close()
 
 
+def test_a_chart_shows_its_tooltip_on_hover_and_saves_as_png_and_svg(browser, site, built_book):
+    """The slim Vega runtime (SVG renderer only) still answers the pointer and exports."""
+    chart_page = next(
+        p
+        for p in PAGES
+        if "usrussia-chart" in (built_book.html / f"{p}.html").read_text(encoding="utf-8")
+    )
+    visit = PageVisit(browser, f"{site}/{chart_page}.html")
+    page = visit.page
+    try:
+        visit.wait_for_charts()
+        marks = page.locator(
+            "figure.usrussia-chart .usrussia-chart-live svg :is(.mark-symbol, .mark-rect) path"
+        )
+        assert marks.count() > 0, "no point or bar drawn in the interactive charts"
+        shown = ""
+        for index in range(min(marks.count(), 40)):
+            mark = marks.nth(index)
+            if not mark.is_visible():
+                continue
+            mark.scroll_into_view_if_needed()
+            mark.hover(force=True)
+            tooltip = page.locator(".usrussia-chart-tooltip")
+            if tooltip.count() and tooltip.is_visible():
+                shown = tooltip.inner_text().strip()
+                if shown:
+                    break
+        assert shown, f"{chart_page}.html: hovering over the marks showed no tooltip"
+        figure = page.locator("figure.usrussia-chart").first
+        figure.scroll_into_view_if_needed()
+        for label, magic in (("Save as PNG", b"\x89PNG"), ("Save as SVG", b"<svg")):
+            figure.locator(".usrussia-chart-actions summary").click()
+            with page.expect_download() as download:
+                figure.get_by_role("button", name=label).click()
+            saved = Path(download.value.path()).read_bytes()
+            assert saved.startswith(magic) and len(saved) > 1000, (label, saved[:40])
+        assert not visit.errors, visit.errors
+    finally:
+        visit.close()
+
+
 # --- Charts that fit, in both colour modes, drawn without moving the page -------------------
 
 WIDTHS = [390, 768, 1280, 1920]
