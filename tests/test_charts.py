@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -247,6 +248,9 @@ def test_the_runtime_manifest_describes_the_committed_runtime():
     assert manifest["vega"] == vl_convert.get_vega_version()
     renderers = set(re.findall(r'renderer:\s*"(\w+)"', render.loader_script()))
     assert renderers and renderers <= set(manifest["renderers"]), renderers
+    # The print edition and "Save as PNG" draw on a canvas.
+    print_edition = (Path(usrussia.__file__).parent / "print_edition.py").read_text("utf-8")
+    assert "toCanvas(" in print_edition and "canvas" in manifest["renderers"]
     # The book's charts need these whatever they draw (what the Vega parser adds).
     assert {"collect", "facet", "scale", "encode", "datajoin", "viewlayout"} <= set(
         manifest["transforms"]

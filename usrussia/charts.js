@@ -313,28 +313,6 @@
     '<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">' +
     '<circle cx="3" cy="8" r="1.6"/><circle cx="8" cy="8" r="1.6"/><circle cx="13" cy="8" r="1.6"/></svg>';
 
-  // The book's Vega runtime has only the SVG renderer: a PNG is the chart's SVG drawn by
-  // the browser onto a canvas, `scale` times its size.
-  async function pngURL(view, scale) {
-    const svg = await view.toSVG(scale);
-    const url = URL.createObjectURL(new Blob([svg], { type: "image/svg+xml" }));
-    try {
-      const image = new Image();
-      image.src = url;
-      await image.decode();
-      const canvas = document.createElement("canvas");
-      canvas.width = image.naturalWidth;
-      canvas.height = image.naturalHeight;
-      const context = canvas.getContext("2d");
-      context.fillStyle = backgroundOf(view.container() || document.body);
-      context.fillRect(0, 0, canvas.width, canvas.height);
-      context.drawImage(image, 0, 0);
-      return canvas.toDataURL("image/png");
-    } finally {
-      URL.revokeObjectURL(url);
-    }
-  }
-
   function saveMenu(figure, title) {
     const menu = document.createElement("details");
     menu.className = "usrussia-chart-actions";
@@ -352,7 +330,7 @@
         const view = figure.usrussiaView && figure.usrussiaView.view;
         if (!view) return;
         const link = document.createElement("a");
-        link.href = type === "png" ? await pngURL(view, 2) : await view.toImageURL("svg");
+        link.href = await view.toImageURL(type, type === "png" ? 2 : 1);
         link.download = `chart-${figure.dataset.chartId || "book"}.${type}`;
         link.click();
         menu.open = false;

@@ -22,17 +22,8 @@ const STAND_INS = {
 // (a new Vega version must be looked at again, not silently built).
 const EDITS = {
   'vega-scenegraph/build/vega-scenegraph.js': [
-    // Only the SVG renderer (charts.js draws SVG; its PNG export rasterises that SVG):
-    // the canvas and hybrid renderers are left out. View keeps CanvasHandler as its
-    // default event handler, so that class stays.
-    [
-      `modules[Canvas] = modules[PNG] = {
-  renderer: CanvasRenderer,
-  headless: CanvasRenderer,
-  handler: CanvasHandler
-};`,
-      '',
-    ],
+    // No hybrid renderer (canvas below SVG): charts.js draws SVG, and the print edition
+    // and "Save as PNG" use the canvas renderer.
     [
       `modules[Hybrid] = {
   renderer: HybridRenderer,
