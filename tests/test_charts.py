@@ -250,7 +250,8 @@ def test_the_runtime_manifest_describes_the_committed_runtime():
     assert renderers and renderers <= set(manifest["renderers"]), renderers
     # The print edition and "Save as PNG" draw on a canvas.
     print_edition = (Path(usrussia.__file__).parent / "print_edition.py").read_text("utf-8")
-    assert "toCanvas(" in print_edition and "canvas" in manifest["renderers"]
+    assert "toCanvas(" in print_edition
+    assert "canvas" in manifest["renderers"], "the print edition needs Vega's canvas renderer"
     # The book's charts need these whatever they draw (what the Vega parser adds).
     assert {"collect", "facet", "scale", "encode", "datajoin", "viewlayout"} <= set(
         manifest["transforms"]
