@@ -450,3 +450,144 @@ def test_every_icon_on_every_page_is_in_the_cut_down_icon_fonts(browser, site, b
         context.close()
     assert asked, "no page showed an icon: the check saw nothing"
     assert not missing, "icons missing from the cut-down fonts:\n" + "\n".join(missing)
+
+
+# Scroll through the page as a reader would, a screen at a time, then wait until no
+# chart is still being drawn.
+SCROLL_THROUGH = """async () => {
+  for (let y = 0; y < document.documentElement.scrollHeight; y += 600) {
+    window.scrollTo(0, y);
+    await new Promise(resolve => setTimeout(resolve, 60));
+  }
+}"""
+# Each chart's static drawings (the URLs the page names, given or held back by charts.js)
+# and where the chart stood when the page had loaded.
+CHART_DRAWINGS = """() => [...document.querySelectorAll('figure.usrussia-chart')].map(f => {
+  const urls = [...f.querySelectorAll('source, img')].flatMap(e => [
+    e.getAttribute('src'), e.getAttribute('srcset'),
+    e.dataset.usrussiaSrc, e.dataset.usrussiaSrcset,
+  ]).filter(Boolean).map(u => new URL(u, document.baseURI).href);
+  return {top: f.getBoundingClientRect().top + window.scrollY, urls,
+          shown: f.checkVisibility({visibilityProperty: true}),
+          lazy: f.querySelector('img').getAttribute('loading') === 'lazy',
+          held: f.querySelector('img').dataset.usrussiaSrc !== undefined};
+})"""
+# Every chart on screen (not folded in a closed solution) has been drawn, or given up.
+SHOWN_SETTLED = """() => [...document.querySelectorAll('figure.usrussia-chart')]
+  .every(f => f.dataset.rendered || !f.checkVisibility({visibilityProperty: true}))"""
+# The distance (px) below the first screen beyond which charts.js draws a chart only once,
+# interactive (FAR_AHEAD in charts.js).
+FAR_AHEAD_PX = 1250
+SECTIONED_CHAPTERS = 3
+
+
+def test_charts_below_the_first_screen_are_drawn_once_without_layout_shift(
+    browser, site, chart_pages
+):
+    """A chart well below the first screen is not drawn twice: its static SVG is never
+    requested (before or after scrolling); the interactive chart is drawn in its box as
+    the reader scrolls, every chart ends interactive, and nothing on the page moves."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(f"({SHIFTS})()")
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    problems, held_back = [], 0
+    try:
+        for page_name in chart_pages[:SECTIONED_CHAPTERS]:
+            requested.clear()
+            page.goto(f"{site}/{page_name}.html", wait_until="load")
+            page.wait_for_timeout(500)
+            charts = page.evaluate(CHART_DRAWINGS)
+            # The page's first chart is fetched with the page (not lazily), wherever it is.
+            below = [
+                c for c in charts if c["shown"] and c["lazy"] and c["top"] > 900 + FAR_AHEAD_PX
+            ]
+            early = [u for c in below for u in c["urls"] if u in requested]
+            if early:
+                problems.append(f"{page_name}: requested before scrolling: {early}")
+            held_back += sum(c["held"] for c in below)
+            page.evaluate(SCROLL_THROUGH)
+            page.wait_for_function(SHOWN_SETTLED, timeout=60_000)
+            # Charts in closed solutions too (drawn when opened), then all checked.
+            page.evaluate("() => window.usrussiaCharts.drawAll()")
+            problems += [f"{page_name}: {p}" for p in chart_problems(page)]
+            twice = [u for c in below for u in c["urls"] if u in requested]
+            if twice:
+                problems.append(f"{page_name}: drawn twice, static SVG fetched: {twice}")
+            shift = page.evaluate("() => window.usrussiaShifts.reduce((a, b) => a + b, 0)")
+            if shift > 0:
+                problems.append(f"{page_name}: layout shift {shift:.4f}")
+    finally:
+        context.close()
+    assert held_back > 0, "no chart below the first screen was held back (its SVG not fetched)"
+    assert not problems, "\n".join(problems)
+
+
+BROKEN_RUNTIME = "window.vega = {parse() { throw new Error('broken chart'); }, View() {}};"
+
+
+@pytest.mark.parametrize("failure", ["runtime blocked", "spec blocked", "drawing throws"])
+def test_charts_below_the_first_screen_show_their_static_drawing_when_drawing_fails(
+    browser, site, chart_pages, failure
+):
+    """With the Vega runtime or a chart's spec not loading, or drawing failing, every
+    chart, held back or not, shows its static SVG after scrolling: a picture always."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    if failure == "runtime blocked":
+        page.route("**/vega.min.js", lambda route: route.abort())
+    elif failure == "spec blocked":
+        page.route("**/*.vg.js", lambda route: route.abort())
+    else:
+        page.route(
+            "**/vega.min.js",
+            lambda route: route.fulfill(body=BROKEN_RUNTIME, content_type="text/javascript"),
+        )
+    problems, held_back = [], 0
+    try:
+        page_name = chart_pages[0]
+        page.goto(f"{site}/{page_name}.html", wait_until="load")
+        page.wait_for_timeout(300)
+        held_back = sum(c["held"] for c in page.evaluate(CHART_DRAWINGS))
+        page.evaluate(SCROLL_THROUGH)
+        page.wait_for_function(SHOWN_SETTLED, timeout=30_000)
+        shown = page.evaluate(
+            """async () => {
+              const images = [...document.querySelectorAll('figure.usrussia-chart img')]
+                .filter(i => i.closest('figure').checkVisibility({visibilityProperty: true}));
+              images.forEach(i => i.scrollIntoView());
+              await Promise.all(images.map(i => i.decode().catch(() => null)));
+              return images.map(i => [i.closest('figure').dataset.rendered, i.naturalWidth,
+                                      getComputedStyle(i).visibility,
+                                      Math.round(i.getBoundingClientRect().height)]);
+            }"""
+        )
+        for index, (rendered, natural, visibility, height) in enumerate(shown, start=1):
+            if rendered != "error" or not natural or visibility != "visible" or height < 100:
+                problems.append(
+                    f"{page_name} chart {index}: rendered={rendered}, image {natural}px wide, "
+                    f"{visibility}, {height}px high"
+                )
+    finally:
+        context.close()
+    assert held_back > 0, "no chart was held back: nothing to put back"
+    assert not problems, "\n".join(problems)
+
+
+def test_printing_puts_every_held_back_drawing_back(browser, site, chart_pages):
+    """Printing a chapter (beforeprint) gives every chart its static SVG back."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{site}/{chart_pages[0]}.html", wait_until="load")
+        page.wait_for_timeout(300)
+        assert any(c["held"] for c in page.evaluate(CHART_DRAWINGS)), "nothing held back"
+        page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+        without = page.evaluate(
+            "() => [...document.querySelectorAll('figure.usrussia-chart img')]"
+            ".filter(i => !i.getAttribute('src') || i.dataset.usrussiaSrc !== undefined).length"
+        )
+        assert without == 0, f"{without} chart images have no source when printing"
+    finally:
+        context.close()
