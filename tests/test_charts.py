@@ -215,6 +215,16 @@ def test_chart_script_is_small_and_the_runtime_is_the_vega_that_draws_the_static
     )
 
 
+def test_the_site_serves_the_chart_loader_minified():
+    """The built site's charts.js is the source with comments and spaces taken out (its
+    strings, selectors and entry points kept); the browser tests run that file."""
+    source, served = render.loader_script(), render.loader_script(minified=True)
+    assert len(served.encode()) < 0.7 * len(source.encode()), (len(served), len(source))
+    assert "// " not in served and "\n  " not in served
+    for kept in ("figure.usrussia-chart", "receiveSpec", "beforeprint", "usrussiaSrc"):
+        assert kept in served, kept
+
+
 def test_static_drawings_are_compact_and_keep_every_text():
     """The static SVGs drop what an <img> never reads (ARIA, class names) and round
     coordinates to 0.1 px; every text in the drawing stays as it was."""

@@ -115,9 +115,15 @@ def enable_renderer() -> str:
     return "html"
 
 
-def loader_script() -> str:
-    """The book's chart loader (``usrussia/charts.js``), served as is."""
-    return resources.files("usrussia").joinpath("charts.js").read_text(encoding="utf-8")
+def loader_script(minified: bool = False) -> str:
+    """The book's chart loader (``usrussia/charts.js``): its source, or, with ``minified``,
+    as the built site serves it, comments and spaces taken out by rjsmin (27 → 17 kB)."""
+    text = resources.files("usrussia").joinpath("charts.js").read_text(encoding="utf-8")
+    if not minified:
+        return text
+    import rjsmin  # only the book build needs it
+
+    return rjsmin.jsmin(text)
 
 
 def vega_runtime() -> str:

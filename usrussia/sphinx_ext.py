@@ -206,7 +206,7 @@ def write_static_assets(app, exception) -> None:
         return
     outdir = Path(app.outdir)
     for relative, text in (
-        (render.SCRIPT_PATH, render.loader_script()),
+        (render.SCRIPT_PATH, render.loader_script(minified=True)),
         (render.RUNTIME_PATH, render.vega_runtime()),
     ):
         target = outdir / "_static" / relative
