@@ -28,7 +28,8 @@
   // Charts whose static SVG is held back are drawn this far ahead of the viewport (the
   // distance at which Chromium starts fetching lazy images), so that a reader scrolling
   // normally finds them drawn.
-  const FAR_AHEAD = "1250px 0px";
+  const AHEAD_PX = 1250;
+  const FAR_AHEAD = `${AHEAD_PX}px 0px`;
   // Containers the reader opens (solutions, details): charts in them are not held back.
   const FOLDABLE = "details, .dropdown, .toggle, .toggle-hidden";
   const TEXT_CONTRAST = 4.5;
@@ -607,7 +608,7 @@
       const viewport = window.innerHeight || document.documentElement.clientHeight;
       for (const figure of all) {
         const box = figure.getBoundingClientRect();
-        const nearNow = box.top < viewport + 1250 && box.bottom > -1250;
+        const nearNow = box.top < viewport + AHEAD_PX && box.bottom > -AHEAD_PX;
         const folded =
           !figure.getClientRects().length ||
           figure.closest(FOLDABLE) ||
