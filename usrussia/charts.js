@@ -596,7 +596,8 @@
         for (const entry of entries) {
           if (!entry.isIntersecting) continue;
           watcher.unobserve(entry.target);
-          request(entry.target);
+          // Already drawn (drawAll, printing): not again.
+          if (entry.target.dataset.rendered !== "true") request(entry.target);
         }
       };
       const near = new IntersectionObserver(onNear, { rootMargin: NEAR_VIEWPORT });
