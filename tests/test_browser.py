@@ -88,6 +88,47 @@ def test_charts_redraw_in_dark_mode(browser, site, built_book):
         visit.close()
 
 
+def test_a_chart_shows_its_tooltip_on_hover_and_saves_as_png_and_svg(browser, site, built_book):
+    """The slim Vega runtime (SVG renderer only) still answers the pointer and exports."""
+    chart_page = next(
+        p
+        for p in PAGES
+        if "usrussia-chart" in (built_book.html / f"{p}.html").read_text(encoding="utf-8")
+    )
+    visit = PageVisit(browser, f"{site}/{chart_page}.html")
+    page = visit.page
+    try:
+        visit.wait_for_charts()
+        marks = page.locator(
+            "figure.usrussia-chart .usrussia-chart-live svg :is(.mark-symbol, .mark-rect) path"
+        )
+        assert marks.count() > 0, "no point or bar drawn in the interactive charts"
+        shown = ""
+        for index in range(min(marks.count(), 40)):
+            mark = marks.nth(index)
+            if not mark.is_visible():
+                continue
+            mark.scroll_into_view_if_needed()
+            mark.hover(force=True)
+            tooltip = page.locator(".usrussia-chart-tooltip")
+            if tooltip.count() and tooltip.is_visible():
+                shown = tooltip.inner_text().strip()
+                if shown:
+                    break
+        assert shown, f"{chart_page}.html: hovering over the marks showed no tooltip"
+        figure = page.locator("figure.usrussia-chart").first
+        figure.scroll_into_view_if_needed()
+        for label, magic in (("Save as PNG", b"\x89PNG"), ("Save as SVG", b"<svg")):
+            figure.locator(".usrussia-chart-actions summary").click()
+            with page.expect_download() as download:
+                figure.get_by_role("button", name=label).click()
+            saved = Path(download.value.path()).read_bytes()
+            assert saved.startswith(magic) and len(saved) > 1000, (label, saved[:40])
+        assert not visit.errors, visit.errors
+    finally:
+        visit.close()
+
+
 # --- Charts that fit, in both colour modes, drawn without moving the page -------------------
 
 WIDTHS = [390, 768, 1280, 1920]
@@ -559,3 +600,144 @@ def test_pages_link_the_cut_stylesheets(built_book):
             if name in cut_files:
                 served = hashlib.sha256((static / name).read_bytes()).hexdigest()[:12]
                 assert digest == served, f"{page_name}: {name}?v={digest} is not the cut file"
+
+
+# Scroll through the page as a reader would, a screen at a time, then wait until no
+# chart is still being drawn.
+SCROLL_THROUGH = """async () => {
+  for (let y = 0; y < document.documentElement.scrollHeight; y += 600) {
+    window.scrollTo(0, y);
+    await new Promise(resolve => setTimeout(resolve, 60));
+  }
+}"""
+# Each chart's static drawings (the URLs the page names, given or held back by charts.js)
+# and where the chart stood when the page had loaded.
+CHART_DRAWINGS = """() => [...document.querySelectorAll('figure.usrussia-chart')].map(f => {
+  const urls = [...f.querySelectorAll('source, img')].flatMap(e => [
+    e.getAttribute('src'), e.getAttribute('srcset'),
+    e.dataset.usrussiaSrc, e.dataset.usrussiaSrcset,
+  ]).filter(Boolean).map(u => new URL(u, document.baseURI).href);
+  return {top: f.getBoundingClientRect().top + window.scrollY, urls,
+          shown: f.checkVisibility({visibilityProperty: true}),
+          lazy: f.querySelector('img').getAttribute('loading') === 'lazy',
+          held: f.querySelector('img').dataset.usrussiaSrc !== undefined};
+})"""
+# Every chart on screen (not folded in a closed solution) has been drawn, or given up.
+SHOWN_SETTLED = """() => [...document.querySelectorAll('figure.usrussia-chart')]
+  .every(f => f.dataset.rendered || !f.checkVisibility({visibilityProperty: true}))"""
+# The distance (px) below the first screen beyond which charts.js draws a chart only once,
+# interactive (FAR_AHEAD in charts.js).
+FAR_AHEAD_PX = 1250
+SECTIONED_CHAPTERS = 3
+
+
+def test_charts_below_the_first_screen_are_drawn_once_without_layout_shift(
+    browser, site, chart_pages
+):
+    """A chart well below the first screen is not drawn twice: its static SVG is never
+    requested (before or after scrolling); the interactive chart is drawn in its box as
+    the reader scrolls, every chart ends interactive, and nothing on the page moves."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(f"({SHIFTS})()")
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    problems, held_back = [], 0
+    try:
+        for page_name in chart_pages[:SECTIONED_CHAPTERS]:
+            requested.clear()
+            page.goto(f"{site}/{page_name}.html", wait_until="load")
+            page.wait_for_timeout(500)
+            charts = page.evaluate(CHART_DRAWINGS)
+            # The page's first chart is fetched with the page (not lazily), wherever it is.
+            below = [
+                c for c in charts if c["shown"] and c["lazy"] and c["top"] > 900 + FAR_AHEAD_PX
+            ]
+            early = [u for c in below for u in c["urls"] if u in requested]
+            if early:
+                problems.append(f"{page_name}: requested before scrolling: {early}")
+            held_back += sum(c["held"] for c in below)
+            page.evaluate(SCROLL_THROUGH)
+            page.wait_for_function(SHOWN_SETTLED, timeout=60_000)
+            # Charts in closed solutions too (drawn when opened), then all checked.
+            page.evaluate("() => window.usrussiaCharts.drawAll()")
+            problems += [f"{page_name}: {p}" for p in chart_problems(page)]
+            twice = [u for c in below for u in c["urls"] if u in requested]
+            if twice:
+                problems.append(f"{page_name}: drawn twice, static SVG fetched: {twice}")
+            shift = page.evaluate("() => window.usrussiaShifts.reduce((a, b) => a + b, 0)")
+            if shift > 0:
+                problems.append(f"{page_name}: layout shift {shift:.4f}")
+    finally:
+        context.close()
+    assert held_back > 0, "no chart below the first screen was held back (its SVG not fetched)"
+    assert not problems, "\n".join(problems)
+
+
+BROKEN_RUNTIME = "window.vega = {parse() { throw new Error('broken chart'); }, View() {}};"
+
+
+@pytest.mark.parametrize("failure", ["runtime blocked", "spec blocked", "drawing throws"])
+def test_charts_below_the_first_screen_show_their_static_drawing_when_drawing_fails(
+    browser, site, chart_pages, failure
+):
+    """With the Vega runtime or a chart's spec not loading, or drawing failing, every
+    chart, held back or not, shows its static SVG after scrolling: a picture always."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    if failure == "runtime blocked":
+        page.route("**/vega.min.js", lambda route: route.abort())
+    elif failure == "spec blocked":
+        page.route("**/*.vg.js", lambda route: route.abort())
+    else:
+        page.route(
+            "**/vega.min.js",
+            lambda route: route.fulfill(body=BROKEN_RUNTIME, content_type="text/javascript"),
+        )
+    problems, held_back = [], 0
+    try:
+        page_name = chart_pages[0]
+        page.goto(f"{site}/{page_name}.html", wait_until="load")
+        page.wait_for_timeout(300)
+        held_back = sum(c["held"] for c in page.evaluate(CHART_DRAWINGS))
+        page.evaluate(SCROLL_THROUGH)
+        page.wait_for_function(SHOWN_SETTLED, timeout=30_000)
+        shown = page.evaluate(
+            """async () => {
+              const images = [...document.querySelectorAll('figure.usrussia-chart img')]
+                .filter(i => i.closest('figure').checkVisibility({visibilityProperty: true}));
+              images.forEach(i => i.scrollIntoView());
+              await Promise.all(images.map(i => i.decode().catch(() => null)));
+              return images.map(i => [i.closest('figure').dataset.rendered, i.naturalWidth,
+                                      getComputedStyle(i).visibility,
+                                      Math.round(i.getBoundingClientRect().height)]);
+            }"""
+        )
+        for index, (rendered, natural, visibility, height) in enumerate(shown, start=1):
+            if rendered != "error" or not natural or visibility != "visible" or height < 100:
+                problems.append(
+                    f"{page_name} chart {index}: rendered={rendered}, image {natural}px wide, "
+                    f"{visibility}, {height}px high"
+                )
+    finally:
+        context.close()
+    assert held_back > 0, "no chart was held back: nothing to put back"
+    assert not problems, "\n".join(problems)
+
+
+def test_printing_puts_every_held_back_drawing_back(browser, site, chart_pages):
+    """Printing a chapter (beforeprint) gives every chart its static SVG back."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{site}/{chart_pages[0]}.html", wait_until="load")
+        page.wait_for_timeout(300)
+        assert any(c["held"] for c in page.evaluate(CHART_DRAWINGS)), "nothing held back"
+        page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+        without = page.evaluate(
+            "() => [...document.querySelectorAll('figure.usrussia-chart img')]"
+            ".filter(i => !i.getAttribute('src') || i.dataset.usrussiaSrc !== undefined).length"
+        )
+        assert without == 0, f"{without} chart images have no source when printing"
+    finally:
+        context.close()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import json
 import re
 
 import yaml
 from jupyter_cache import get_cache
 
 from tests.conftest import REPO, build_book
+from usrussia import render
 
 
 def toc_files() -> list[str]:
@@ -144,3 +147,29 @@ def test_a_page_taken_out_of_the_toc_is_no_longer_published(book_copy):
         assert (second.html / f"{page}.html").is_file(), f"{page}.html was removed"
     assert (second.html / "_sources" / "stays.md").is_file(), "a kept page's source was removed"
     assert chapter.is_file(), "the chapter's source was removed"
+
+
+CHART_FIGURE = re.compile(
+    r'<figure class="usrussia-chart"[^>]*data-spec="([^"]+)"[^>]*>'
+    r'<div class="usrussia-chart-view" data-description="([^"]*)"'
+)
+
+
+def test_every_chart_of_the_book_uses_only_what_the_slim_vega_runtime_has(built_book):
+    """Each chart's compiled Vega spec (the _images/<id>.vg.js its page loads) against what
+    usrussia/vendor/vega.min.js contains (vega-runtime.json): a chart that needs a transform,
+    mark, scale type, format or function left out of the runtime would not draw."""
+    manifest = render.vega_runtime_manifest()
+    problems, charts = [], 0
+    for name in toc_files():
+        page = built_book.html / f"{name}.html"
+        for spec_path, description in CHART_FIGURE.findall(page.read_text(encoding="utf-8")):
+            script = (page.parent / html.unescape(spec_path)).read_text(encoding="utf-8")
+            vega = json.loads(script[script.index(",") + 1 : script.rindex(")")])
+            charts += 1
+            missing = render.missing_from_runtime(vega, manifest)
+            if missing:
+                chart = html.unescape(description)[:70]
+                problems.append(f"{name}: chart {chart!r} needs {', '.join(missing)}")
+    assert charts > 0, "no chart found in the built pages"
+    assert not problems, "\n".join(problems)

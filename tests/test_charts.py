@@ -250,6 +250,16 @@ def test_chart_script_is_small_and_the_runtime_is_the_vega_that_draws_the_static
     )
 
 
+def test_the_site_serves_the_chart_loader_minified():
+    """The built site's charts.js is the source with comments and spaces taken out (its
+    strings, selectors and entry points kept); the browser tests run that file."""
+    source, served = render.loader_script(), render.loader_script(minified=True)
+    assert len(served.encode()) < 0.7 * len(source.encode()), (len(served), len(source))
+    assert "// " not in served and "\n  " not in served
+    for kept in ("figure.usrussia-chart", "receiveSpec", "beforeprint", "usrussiaSrc"):
+        assert kept in served, kept
+
+
 def test_static_drawings_are_compact_and_keep_every_text():
     """The static SVGs drop what an <img> never reads (ARIA, class names) and round
     coordinates to 0.1 px; every text in the drawing stays as it was."""
@@ -264,3 +274,68 @@ def test_static_drawings_are_compact_and_keep_every_text():
     assert texts(compact) == texts(svg)
     geometry = " ".join(re.findall(r'\s(?:d|transform|x|y)="([^"]*)"', compact))
     assert geometry and not re.search(r"\d\.\d\d", geometry)
+
+
+# --- The slim Vega runtime ---------------------------------------------------------------
+
+
+def test_the_runtime_manifest_describes_the_committed_runtime():
+    """usrussia/vendor/vega-runtime.json was written from this vega.min.js (make
+    vega-runtime), for the Vega that draws the static charts and the renderer charts.js
+    asks for."""
+    import hashlib
+
+    manifest = render.vega_runtime_manifest()
+    runtime = render.vega_runtime().encode("utf-8")
+    assert manifest["sha256"] == hashlib.sha256(runtime).hexdigest(), (
+        "usrussia/vendor/vega-runtime.json does not describe vega.min.js: run make vega-runtime"
+    )
+    assert manifest["vega"] == vl_convert.get_vega_version()
+    renderers = set(re.findall(r'renderer:\s*"(\w+)"', render.loader_script()))
+    assert renderers and renderers <= set(manifest["renderers"]), renderers
+    # The print edition and "Save as PNG" draw on a canvas.
+    print_edition = (Path(usrussia.__file__).parent / "print_edition.py").read_text("utf-8")
+    assert "toCanvas(" in print_edition
+    assert "canvas" in manifest["renderers"], "the print edition needs Vega's canvas renderer"
+    # The book's charts need these whatever they draw (what the Vega parser adds).
+    assert {"collect", "facet", "scale", "encode", "datajoin", "viewlayout"} <= set(
+        manifest["transforms"]
+    )
+
+
+def test_a_chart_needing_what_the_runtime_lacks_is_named_with_what_it_lacks():
+    frame = pd.DataFrame({"year": [2020, 2021, 2022], "value": [1.0, 2.0, 4.0]})
+    plain = alt.Chart(frame).mark_line().encode(x="year:O", y="value:Q")
+    vega = vl_convert.vegalite_to_vega(plain.to_dict(), vl_version=render.VEGA_LITE_VERSION)
+    assert render.missing_from_runtime(vega) == []
+    # A running mean (Vega's window transform) and a map function: not in the runtime.
+    windowed = plain.transform_window(mean="mean(value)", frame=[-1, 1])
+    vega = vl_convert.vegalite_to_vega(windowed.to_dict(), vl_version=render.VEGA_LITE_VERSION)
+    vega["signals"] = [*vega.get("signals", []), {"name": "area", "update": "geoArea('p', 1)"}]
+    assert render.missing_from_runtime(vega) == ["transform 'window'", "function 'geoArea'"]
+    # The same chart against a runtime without the line mark.
+    manifest = render.vega_runtime_manifest()
+    manifest["marks"] = [m for m in manifest["marks"] if m != "line"]
+    assert "mark 'line'" in render.missing_from_runtime(vega, manifest)
+
+
+def test_expression_functions_are_read_outside_string_literals():
+    vega = {"signals": [{"name": "s", "update": "format(x, ',') + ' (note)' + \"y(\""}]}
+    assert render.vega_features(vega)["functions"] == {"format"}
+
+
+def test_chart_specs_drop_the_data_columns_nothing_reads_and_keep_the_rest():
+    frame = pd.DataFrame(
+        {"year": [2020, 2021], "value": [1.0, 2.0], "source_url": ["https://a", "https://b"]}
+    )
+    chart = alt.Chart(frame).mark_point().encode(x="year:O", y="value:Q", tooltip=["value:Q"])
+    vega = render.prepare_chart(chart.to_dict())["vega"]
+    rows = [row for d in vega["data"] for row in d.get("values", [])]
+    assert rows and all(set(row) == {"year", "value"} for row in rows), rows
+    # A tooltip that shows the whole row keeps every column.
+    whole = alt.Chart(frame).mark_point(tooltip={"content": "data"}).encode(x="year:O")
+    vega = render.drop_unread_fields(
+        vl_convert.vegalite_to_vega(whole.to_dict(), vl_version=render.VEGA_LITE_VERSION)
+    )
+    rows = [row for d in vega["data"] for row in d.get("values", [])]
+    assert rows and all("source_url" in row for row in rows), rows

@@ -125,3 +125,35 @@ def test_an_edit_to_the_books_own_static_files_is_published(tmp_path):
     # A page already out of date makes Sphinx copy the files anyway: nothing is added.
     (static / "book.css").write_text("p { color: teal; }\n")
     assert sphinx_ext.mark_stale_notebooks(app, env, set(), {"index"}, set()) == []
+
+
+def test_a_chart_the_slim_vega_runtime_cannot_draw_fails_the_build_with_its_name():
+    """The chart renderer warns (a strict build fails) naming the chart and what the
+    runtime lacks, here Vega's window transform (a running mean)."""
+    import types
+
+    import altair as alt
+    import pandas as pd
+    from myst_nb.core.render import MimeData
+
+    from usrussia import render
+    from usrussia.sphinx_ext import ChartMimeRenderer
+
+    frame = pd.DataFrame({"year": [2020, 2021, 2022], "value": [1.0, 2.0, 4.0]})
+    chart = (
+        alt.Chart(frame, title="Running mean")
+        .transform_window(mean="mean(value)", frame=[-1, 1])
+        .mark_line()
+        .encode(x="year:O", y="mean:Q")
+    )
+    warnings = []
+    stub = types.SimpleNamespace(
+        renderer=types.SimpleNamespace(sphinx_env=None),
+        logger=types.SimpleNamespace(warning=lambda message, **_: warnings.append(message)),
+        write_file=lambda path, content, **_: path[0],
+    )
+    content = render.book_renderer(chart.to_dict())[render.CHART_MIME]
+    data = MimeData(render.CHART_MIME, content, line=7)
+    assert ChartMimeRenderer.handle_mime(stub, data, inline=False)
+    assert len(warnings) == 1 and "Running mean" in warnings[0], warnings
+    assert "transform 'window'" in warnings[0] and "make vega-runtime" in warnings[0]

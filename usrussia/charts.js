@@ -7,6 +7,13 @@
 // the book's own _static/) and the spec, and draws the interactive chart over the
 // picture, in exactly its box: no layout shift. The chart is sized to the column, its
 // headline wrapped to the width, and its colours taken from the page's light or dark theme.
+//
+// A chart that is not yet near the viewport when this script starts (its drawing still
+// lazy, not yet fetched) is never drawn twice: its static SVG is held back (its src and
+// srcset moved to data attributes, the box kept at its size) and the interactive chart is
+// drawn straight into the box well before the reader reaches it. If the runtime or the
+// spec cannot be loaded, or drawing fails, the static SVG is put back, as it is for
+// printing. Without JavaScript the page's markup is untouched: every image loads.
 (() => {
   "use strict";
   if (window.usrussiaCharts) return;
@@ -18,6 +25,13 @@
     (loader && loader.dataset.eager === "true") ||
     !!document.querySelector("script[data-eager='true'][src*='usrussia/charts.js']");
   const NEAR_VIEWPORT = "400px 0px";
+  // Charts whose static SVG is held back are drawn this far ahead of the viewport (the
+  // distance at which Chromium starts fetching lazy images), so that a reader scrolling
+  // normally finds them drawn.
+  const AHEAD_PX = 1250;
+  const FAR_AHEAD = `${AHEAD_PX}px 0px`;
+  // Containers the reader opens (solutions, details): charts in them are not held back.
+  const FOLDABLE = "details, .dropdown, .toggle, .toggle-hidden";
   const TEXT_CONTRAST = 4.5;
   const GRAPHIC_CONTRAST = 3;
   // Below this width, legends list their entries one under another instead of in a row.
@@ -477,6 +491,63 @@
     figure.dataset.rendered = "true";
   }
 
+  // --- Static SVGs held back for charts below the first screen ----------------------------
+  const HELD_SRC = "usrussiaSrc";
+  const HELD_SRCSET = "usrussiaSrcset";
+
+  // The drawing's width / height for this screen: the first <source> whose media query
+  // matches, else the <img>'s own (the same choice the browser makes).
+  function drawingRatio(picture, img) {
+    for (const source of picture.querySelectorAll("source")) {
+      const media = source.getAttribute("media");
+      if (!media || window.matchMedia(media).matches) {
+        return `${source.getAttribute("width")} / ${source.getAttribute("height")}`;
+      }
+    }
+    return `${img.getAttribute("width")} / ${img.getAttribute("height")}`;
+  }
+
+  function held(figure) {
+    const img = figure.querySelector("img.usrussia-chart-static");
+    return !!img && img.dataset[HELD_SRC] !== undefined;
+  }
+
+  // Hold back the static SVG of a lazy drawing the browser has not fetched yet. The box
+  // keeps the drawing's proportions. Returns whether it was held back.
+  function holdBack(figure) {
+    const picture = figure.querySelector(".usrussia-chart-picture");
+    const img = figure.querySelector("img.usrussia-chart-static");
+    if (!picture || !img || img.getAttribute("loading") !== "lazy" || !img.hasAttribute("src")) {
+      return false;
+    }
+    if (img.complete && img.naturalWidth > 0) return false; // already there
+    img.style.aspectRatio = drawingRatio(picture, img);
+    for (const source of picture.querySelectorAll("source[srcset]")) {
+      source.dataset[HELD_SRCSET] = source.getAttribute("srcset");
+      source.removeAttribute("srcset");
+    }
+    img.dataset[HELD_SRC] = img.getAttribute("src");
+    img.removeAttribute("src");
+    return true;
+  }
+
+  // Put the static SVG back (the interactive chart could not be drawn, or the page is
+  // about to be printed).
+  function putBack(figure) {
+    const picture = figure.querySelector(".usrussia-chart-picture");
+    const img = figure.querySelector("img.usrussia-chart-static");
+    if (!picture || !img || img.dataset[HELD_SRC] === undefined) return;
+    for (const source of picture.querySelectorAll("source")) {
+      if (source.dataset[HELD_SRCSET] === undefined) continue;
+      source.setAttribute("srcset", source.dataset[HELD_SRCSET]);
+      delete source.dataset[HELD_SRCSET];
+    }
+    img.setAttribute("src", img.dataset[HELD_SRC]);
+    delete img.dataset[HELD_SRC];
+    // The drawing's own proportions hold the box from here (the same, as loaded).
+    img.addEventListener("load", () => img.style.removeProperty("aspect-ratio"), { once: true });
+  }
+
   const queue = [];
   let running = null;
   function request(figure) {
@@ -491,6 +562,7 @@
             await draw(next);
           } catch (error) {
             next.dataset.rendered = "error";
+            putBack(next);
             console.error("usrussia: could not draw chart", error);
           }
           next.usrussiaQueued = false;
@@ -520,17 +592,31 @@
     if (EAGER || !("IntersectionObserver" in window)) {
       drawAll();
     } else {
-      const watcher = new IntersectionObserver(
-        (entries) => {
-          for (const entry of entries) {
-            if (!entry.isIntersecting) continue;
-            watcher.unobserve(entry.target);
-            request(entry.target);
-          }
-        },
-        { rootMargin: NEAR_VIEWPORT },
-      );
-      all.forEach((figure) => watcher.observe(figure));
+      const onNear = (entries, watcher) => {
+        for (const entry of entries) {
+          if (!entry.isIntersecting) continue;
+          watcher.unobserve(entry.target);
+          // Already drawn (drawAll, printing): not again.
+          if (entry.target.dataset.rendered !== "true") request(entry.target);
+        }
+      };
+      const near = new IntersectionObserver(onNear, { rootMargin: NEAR_VIEWPORT });
+      const ahead = new IntersectionObserver(onNear, { rootMargin: FAR_AHEAD });
+      // Charts already near the viewport (the first screen's) keep their static SVG,
+      // painted with the page; the others are drawn only once, interactive.
+      // A chart in a dropdown (a solution) is not fetched until the reader opens it, and
+      // is then at once in view: it keeps its static SVG too.
+      const viewport = window.innerHeight || document.documentElement.clientHeight;
+      for (const figure of all) {
+        const box = figure.getBoundingClientRect();
+        const nearNow = box.top < viewport + AHEAD_PX && box.bottom > -AHEAD_PX;
+        const folded =
+          !figure.getClientRects().length ||
+          figure.closest(FOLDABLE) ||
+          (figure.checkVisibility && !figure.checkVisibility({ visibilityProperty: true }));
+        if (!nearNow && !folded && holdBack(figure)) ahead.observe(figure);
+        else near.observe(figure);
+      }
     }
     // The column changed width (window resized, sidebar toggled): draw again to fit.
     if ("ResizeObserver" in window) {
@@ -539,6 +625,11 @@
         clearTimeout(timer);
         timer = setTimeout(() => {
           for (const figure of all) {
+            if (held(figure)) {
+              // Not drawn yet: keep the box at the proportions of this width's drawing.
+              const img = figure.querySelector("img.usrussia-chart-static");
+              img.style.aspectRatio = drawingRatio(figure.querySelector(".usrussia-chart-picture"), img);
+            }
             const drawn = figure.usrussiaView;
             const box = figure.querySelector(".usrussia-chart-static");
             if (drawn && box && Math.round(box.getBoundingClientRect().width) !== drawn.width) {
@@ -554,7 +645,12 @@
       attributes: true,
       attributeFilter: ["data-theme"],
     });
-    window.addEventListener("beforeprint", drawAll);
+    // Printing takes what is on the page now: every drawing goes back in (a chart drawn
+    // by then covers it, as on screen).
+    window.addEventListener("beforeprint", () => {
+      all.forEach(putBack);
+      drawAll();
+    });
   }
 
   window.usrussiaCharts = { drawAll, loadRuntime, receiveSpec };

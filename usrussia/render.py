@@ -78,7 +78,7 @@ LIGHT_BACKGROUND = "#ffffff"
 # Below this width (px), legends stack their entries (charts.js uses the same).
 NARROW = 500
 # Bump when the preparation changes: cached charts are then prepared again.
-PREPARATION_VERSION = "6"
+PREPARATION_VERSION = "7"
 
 
 def in_book_build() -> bool:
@@ -151,15 +151,103 @@ def enable_renderer() -> str:
     return NOTEBOOK_RENDERER_NAME
 
 
-def loader_script() -> str:
-    """The book's chart loader (``usrussia/charts.js``), served as is."""
-    return resources.files("usrussia").joinpath("charts.js").read_text(encoding="utf-8")
+def loader_script(minified: bool = False) -> str:
+    """The book's chart loader (``usrussia/charts.js``): its source, or, with ``minified``,
+    as the built site serves it, comments and spaces taken out by rjsmin (27 → 17 kB)."""
+    text = resources.files("usrussia").joinpath("charts.js").read_text(encoding="utf-8")
+    if not minified:
+        return text
+    import rjsmin  # only the book build needs it
+
+    return rjsmin.jsmin(text)
 
 
 def vega_runtime() -> str:
-    """The Vega runtime (vega.min.js from npm, BSD-3-Clause), the same version vl-convert
-    draws the static charts with (a test checks this)."""
+    """The Vega runtime (``usrussia/vendor/vega.min.js``, BSD-3-Clause): Vega built from npm
+    with only what the book's charts use (``tools/vega-runtime``, ``make vega-runtime``), the
+    same Vega version vl-convert draws the static charts with (a test checks this)."""
     return resources.files("usrussia").joinpath("vendor", "vega.min.js").read_text("utf-8")
+
+
+def vega_runtime_manifest() -> dict:
+    """What the slim Vega runtime contains (``usrussia/vendor/vega-runtime.json``, written by
+    ``make vega-runtime`` from the bundle itself): ``{"vega": version, "sha256": of
+    vega.min.js, "renderers", "marks", "transforms", "scales", "formats", "functions":
+    [names], "packages": {npm name: version}, ...}``."""
+    text = resources.files("usrussia").joinpath("vendor", "vega-runtime.json").read_text("utf-8")
+    return json.loads(text)
+
+
+# Where a Vega spec holds expressions (strings in the expression language).
+_EXPRESSION_KEYS = frozenset({"signal", "update", "expr", "test", "init", "filter"})
+_STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+_FUNCTION_CALL = re.compile(r"(?<![.\w$])([A-Za-z_$][\w$]*)\s*\(")
+
+
+def _expression_functions(expression: str) -> set[str]:
+    """Names called in one Vega expression (string literals left out)."""
+    return set(_FUNCTION_CALL.findall(_STRING_LITERAL.sub("''", expression)))
+
+
+def vega_features(vega: dict) -> dict[str, set[str]]:
+    """What a Vega spec asks of the runtime: ``{"marks", "transforms", "scales", "formats",
+    "functions": {names}}`` (mark types at any depth, transform types of its data and
+    marks plus ``"projection"`` when it has projections, scale types with Vega's default
+    ``"linear"``, data formats, and the functions called in its expressions). Names the
+    runtime needs whatever the spec (the parser's own operators) are not listed."""
+    features: dict[str, set[str]] = {
+        key: set() for key in ("marks", "transforms", "scales", "formats", "functions")
+    }
+
+    def visit(node, parent_key=None):
+        if isinstance(node, dict):
+            if node.get("projections"):
+                features["transforms"].add("projection")
+            for mark in node.get("marks") or []:
+                if isinstance(mark, dict) and isinstance(mark.get("type"), str):
+                    features["marks"].add(mark["type"])
+            for scale in node.get("scales") or []:
+                if isinstance(scale, dict):
+                    kind = scale.get("type", "linear")
+                    if isinstance(kind, str):
+                        features["scales"].add(kind)
+            for step in node.get("transform") or []:
+                if isinstance(step, dict) and isinstance(step.get("type"), str):
+                    features["transforms"].add(step["type"])
+            data_format = node.get("format")
+            if parent_key == "data" and isinstance(data_format, dict):
+                kind = data_format.get("type")
+                if isinstance(kind, str):
+                    features["formats"].add(kind)
+            for key, value in node.items():
+                if key in _EXPRESSION_KEYS and isinstance(value, str):
+                    features["functions"] |= _expression_functions(value)
+                elif key != "values":  # inline data: values, not expressions
+                    visit(value, key)
+        elif isinstance(node, list):
+            for item in node:
+                visit(item, parent_key)
+
+    visit(vega)
+    return features
+
+
+def missing_from_runtime(vega: dict, manifest: dict | None = None) -> list[str]:
+    """What a Vega spec uses that the slim runtime lacks, in words (e.g. ``["transform
+    'window'", "function 'geoArea'"]``); empty when the chart can be drawn. ``manifest``
+    defaults to ``vega_runtime_manifest()``."""
+    manifest = manifest if manifest is not None else vega_runtime_manifest()
+    missing = []
+    for kind, words in (
+        ("marks", "mark"),
+        ("transforms", "transform"),
+        ("scales", "scale type"),
+        ("formats", "data format"),
+        ("functions", "function"),
+    ):
+        for name in sorted(vega_features(vega)[kind] - set(manifest.get(kind, ()))):
+            missing.append(f"{words} '{name}'")
+    return missing
 
 
 # --- Headlines ----------------------------------------------------------------------
@@ -361,6 +449,61 @@ def compact_svg(svg: str) -> str:
     )
 
 
+_PLAIN_NAME = re.compile(r"^[A-Za-z_$][\w$]*$")
+# An expression that hands a whole data row on (a tooltip listing every field of ``datum``),
+# once the uses that read only named fields are set aside: a truth test (``!datum``) and a
+# Vega-Lite selection test, which reads the fields its selection names in the spec.
+_WHOLE_DATUM = re.compile(r"(?<![\w$.])datum(?!\s*[.\[\w$])")
+_NAMED_FIELDS_ONLY = re.compile(r"!\s*datum(?![\w$])|vlSelection\w*\([^()]*\)")
+
+
+def drop_unread_fields(vega: dict) -> dict:
+    """The Vega spec without the inline data's columns that nothing in the spec reads (a
+    dataset's source notes and URLs that the chart neither draws nor shows in a tooltip).
+    A column is kept when its name appears anywhere in the spec outside the data values,
+    when its name is not a plain identifier, and every column is kept when an expression
+    reads a whole row (``datum`` alone). In place; returns ``vega``."""
+    data = vega.get("data") or []
+    rest = {key: value for key, value in vega.items() if key != "data"}
+    rest["data"] = [
+        {key: value for key, value in entry.items() if key != "values"}
+        for entry in data
+        if isinstance(entry, dict)
+    ]
+    text = json.dumps(rest, ensure_ascii=False)
+    if any(_WHOLE_DATUM.search(_NAMED_FIELDS_ONLY.sub("", e)) for e in _expressions(rest)):
+        return vega
+    for entry in data:
+        values = entry.get("values") if isinstance(entry, dict) else None
+        if not isinstance(values, list):
+            continue
+        names = {name for row in values if isinstance(row, dict) for name in row}
+        unread = {
+            name
+            for name in names
+            if _PLAIN_NAME.match(name)
+            and not re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", text)
+        }
+        if unread:
+            entry["values"] = [
+                {k: v for k, v in row.items() if k not in unread} if isinstance(row, dict) else row
+                for row in values
+            ]
+    return vega
+
+
+def _expressions(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in _EXPRESSION_KEYS and isinstance(value, str):
+                yield value
+            else:
+                yield from _expressions(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _expressions(item)
+
+
 def prepare_chart(spec: dict) -> dict:
     """Compile a Vega-Lite spec for the page and draw its static SVGs.
 
@@ -378,6 +521,6 @@ def prepare_chart(spec: dict) -> dict:
         svg = compact_svg(vl_convert.vega_to_svg(vega))
         svg_width, svg_height = _svg_size(svg)
         statics.append({"width": svg_width, "height": svg_height, "media": media, "svg": svg})
-    vega = vl_convert.vegalite_to_vega(spec, vl_version=VEGA_LITE_VERSION)
+    vega = drop_unread_fields(vl_convert.vegalite_to_vega(spec, vl_version=VEGA_LITE_VERSION))
     vega["usermeta"] = {"usrussia": headline_paragraphs(spec)}
     return {"vega": vega, "fits": _is_single_view(spec), "static": statics}

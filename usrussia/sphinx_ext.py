@@ -166,6 +166,16 @@ class ChartMimeRenderer:
         env = renderer.renderer.sphinx_env
         cache_dir = Path(env.app.doctreedir) / CHART_CACHE_FOLDER if env is not None else None
         prepared = prepared_chart(content["spec"], cache_dir)
+        missing = render.missing_from_runtime(prepared["vega"])
+        if missing:
+            # A warning fails the strict build: the page could not draw this chart.
+            renderer.logger.warning(
+                f"chart {description[:80]!r} uses what the book's slim Vega runtime lacks: "
+                f"{', '.join(missing)}. Add it in tools/vega-runtime/entry.js and run "
+                "`make vega-runtime` (see tools/vega-runtime/README.md).",
+                subtype="chart",
+                line=data.line,
+            )
         images = []
         for drawing in prepared["static"]:
             svg = drawing["svg"].encode("utf-8")
@@ -200,7 +210,7 @@ def write_static_assets(app, exception) -> None:
         return
     outdir = Path(app.outdir)
     for relative, text in (
-        (render.SCRIPT_PATH, render.loader_script()),
+        (render.SCRIPT_PATH, render.loader_script(minified=True)),
         (render.RUNTIME_PATH, render.vega_runtime()),
     ):
         target = outdir / "_static" / relative

@@ -1,0 +1,144 @@
+// Bundles usrussia/vendor/vega.min.js, the book's slim Vega runtime (see README.md), and
+// writes beside it vega-runtime-licenses.txt (every npm package bundled, its version and
+// licence). Run through build.mjs, which then writes vega-runtime.json from the bundle.
+import {readFileSync} from 'node:fs';
+import {dirname, join} from 'node:path';
+import {nodeResolve} from '@rollup/plugin-node-resolve';
+import json from '@rollup/plugin-json';
+import terser from '@rollup/plugin-terser';
+
+const VENDOR = '../../usrussia/vendor';
+const vega = JSON.parse(readFileSync('node_modules/vega/package.json', 'utf8'));
+
+// Modules replaced by a stand-in: what the book's charts never use (maps).
+const STAND_INS = {
+  // vega-functions' geoArea, geoBounds and geoCentroid; entry.js unregisters them.
+  'd3-geo': 'stand-ins/d3-geo.js',
+  // vega-loader's "topojson" data format; entry.js unregisters it.
+  'topojson-client': 'stand-ins/topojson-client.js',
+};
+
+// Exact edits to one module of the pinned versions; the build stops if a text is not found
+// (a new Vega version must be looked at again, not silently built).
+const EDITS = {
+  'vega-scenegraph/build/vega-scenegraph.js': [
+    // No hybrid renderer (canvas below SVG): charts.js draws SVG, and the print edition
+    // and "Save as PNG" use the canvas renderer.
+    [
+      `modules[Hybrid] = {
+  renderer: HybridRenderer,
+  headless: HybridRenderer,
+  handler: HybridHandler
+};`,
+      '',
+    ],
+  ],
+};
+
+const D3_BUILD = /node_modules\/d3-[a-z-]+\/dist\/d3-[a-z-]+\.mjs$/;
+const TOP_LEVEL_CALL = /^((?:var|const|let) [\w$]+ = )(?=(?:new )?[\w$.]+\()/gm;
+
+function slim() {
+  return {
+    name: 'usrussia-slim-vega',
+    resolveId(source) {
+      if (STAND_INS[source]) return this.resolve(`./${STAND_INS[source]}`, 'entry.js');
+      return null;
+    },
+    transform(code, id) {
+      if (D3_BUILD.test(id)) {
+        // d3's packages declare "sideEffects": false, but their single-file builds compute
+        // colour schemes, interpolators and time intervals at the top level, e.g.
+        // `var Blues = ramp(scheme)`: marking those calls pure lets rollup leave out the
+        // ones nothing uses.
+        return {code: code.replace(TOP_LEVEL_CALL, '$1/*#__PURE__*/ '), map: null};
+      }
+      for (const [suffix, edits] of Object.entries(EDITS)) {
+        if (!id.endsWith(`node_modules/${suffix}`)) continue;
+        for (const [from, to] of edits) {
+          if (!code.includes(from)) this.error(`${suffix}: text to edit not found:\n${from}`);
+          code = code.replace(from, to);
+        }
+        return {code, map: null};
+      }
+      return null;
+    },
+  };
+}
+
+function packageOf(id) {
+  let dir = dirname(id);
+  while (dir.includes('node_modules')) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      if (pkg.name && pkg.version) return {dir, pkg};
+    } catch {}
+    dir = dirname(dir);
+  }
+  return null;
+}
+
+// Every npm package in the bundle, with its version and licence text.
+function licenses() {
+  return {
+    name: 'usrussia-licenses',
+    generateBundle(_options, bundle) {
+      const packages = new Map();
+      for (const chunk of Object.values(bundle)) {
+        for (const [id, module] of Object.entries(chunk.modules || {})) {
+          if (!module.renderedLength || !id.includes('node_modules')) continue;
+          const found = packageOf(id);
+          if (found) packages.set(found.pkg.name, found);
+        }
+      }
+      const names = [...packages.keys()].sort();
+      const sections = names.map((name) => {
+        const {dir, pkg} = packages.get(name);
+        const file = ['LICENSE', 'LICENSE.md', 'LICENSE.txt'].find((f) => {
+          try { readFileSync(join(dir, f)); return true; } catch { return false; }
+        });
+        const text = file ? readFileSync(join(dir, file), 'utf8').trim() : `License: ${pkg.license}`;
+        return `${name} ${pkg.version} (${pkg.license})\n\n${text}\n`;
+      });
+      this.emitFile({
+        type: 'asset',
+        fileName: 'vega-runtime-licenses.txt',
+        source:
+          `The npm packages bundled in vega.min.js (the book's slim Vega ${vega.version} runtime,\n` +
+          `built by tools/vega-runtime), each with its version and licence.\n\n` +
+          sections.join('\n' + '-'.repeat(78) + '\n\n'),
+      });
+      this.emitFile({
+        type: 'asset',
+        fileName: 'vega-runtime-packages.json',
+        source: JSON.stringify(
+          Object.fromEntries(names.map((n) => [n, packages.get(n).pkg.version])),
+          null,
+          2,
+        ) + '\n',
+      });
+    },
+  };
+}
+
+export default {
+  input: 'entry.js',
+  output: {
+    dir: VENDOR,
+    entryFileNames: 'vega.min.js',
+    format: 'iife',
+    name: 'vega',
+    banner:
+      `/*! The book's slim Vega runtime: Vega ${vega.version} (https://vega.github.io), ` +
+      `BSD-3-Clause, Copyright (c) 2015-2023 University of Washington Interactive Data Lab; ` +
+      `with d3 modules (ISC). Only what the book's charts use: see vega-runtime.json. ` +
+      `Licences: vega-runtime-licenses.txt. Built by tools/vega-runtime. */`,
+  },
+  plugins: [
+    slim(),
+    nodeResolve({browser: true}),
+    json(),
+    terser({compress: {passes: 3}, ecma: 2020, format: {comments: /^!/}}),
+    licenses(),
+  ],
+};
