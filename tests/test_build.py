@@ -183,7 +183,7 @@ def test_the_bibliographys_counts_add_up_to_the_list_it_shows(built_book):
     text = re.sub(r"<[^>]+>", "", page)
     by_type = re.search(r"Sources of the whole book by type: (\d+) sources", text)
     listed = re.search(
-        r"The list below has (\d+) entries: the (\d+) cited in the book.s pages, (\d+) more"
+        r"The bibliography lists (\d+) entries: the (\d+) cited in the book.s pages, (\d+) more"
         r" that the datasets name as sources \(see the Data appendix\), and (\d+) cited nowhere",
         text,
     )

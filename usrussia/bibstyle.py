@@ -268,7 +268,7 @@ class SourceMixDirective(SphinxDirective):
         data_only = sources.dataset_source_keys(rest, _BIBFILES[0])
         uncited = len(rest) - len(data_only)
         return (
-            f"The list below has {len(listed)} entries: the {len(cited)} cited in the"
+            f"The bibliography lists {len(listed)} entries: the {len(cited)} cited in the"
             f" book's pages, {len(data_only)} more that the datasets name as sources (see"
             f" the Data appendix), and {uncited} cited nowhere."
         )
