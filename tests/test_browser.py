@@ -741,3 +741,40 @@ def test_printing_puts_every_held_back_drawing_back(browser, site, chart_pages):
         assert without == 0, f"{without} chart images have no source when printing"
     finally:
         context.close()
+
+
+def test_a_click_on_the_link_in_a_solutions_title_opens_the_solution(browser, site):
+    """On a phone the "Exercise 8.1" link fills most of a solution's title bar: a tap on it
+    must open the solution, as a tap elsewhere on the bar does, without a script error."""
+    visit = PageVisit(browser, f"{site}/chapters/new_start.html")
+    try:
+        solution = visit.page.locator("div.solution.toggle").first
+        solution.locator(".admonition-title a").click()
+        visit.page.wait_for_timeout(300)
+        classes = solution.get_attribute("class")
+        assert "toggle-hidden" not in classes, f"the solution stayed shut: {classes}"
+        assert not visit.errors, visit.errors
+        solution.locator(".admonition-title a").click()  # and shuts it again
+        visit.page.wait_for_timeout(300)
+        assert "toggle-hidden" in solution.get_attribute("class")
+        assert not visit.errors, visit.errors
+    finally:
+        visit.close()
+
+
+def test_a_charts_save_menu_closes_with_escape_or_a_click_elsewhere(browser, site):
+    visit = PageVisit(browser, f"{site}/chapters/new_start.html")
+    try:
+        visit.wait_for_charts()
+        menu = visit.page.locator("details.usrussia-chart-actions").first
+        for close in ("Escape", "click elsewhere"):
+            menu.locator("summary").click()
+            assert menu.get_attribute("open") is not None, "the save menu did not open"
+            if close == "Escape":
+                visit.page.keyboard.press("Escape")
+            else:
+                visit.page.locator("h1").first.click()
+            assert menu.get_attribute("open") is None, f"the save menu stayed open ({close})"
+        assert not visit.errors, visit.errors
+    finally:
+        visit.close()

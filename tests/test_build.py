@@ -173,3 +173,22 @@ def test_every_chart_of_the_book_uses_only_what_the_slim_vega_runtime_has(built_
                 problems.append(f"{name}: chart {chart!r} needs {', '.join(missing)}")
     assert charts > 0, "no chart found in the built pages"
     assert not problems, "\n".join(problems)
+
+
+def test_the_bibliographys_counts_add_up_to_the_list_it_shows(built_book):
+    """The bibliography's summary line counts what the page lists: the entries the pages
+    cite (by type), those the datasets name as sources, and those cited nowhere."""
+    page = (built_book.html / "bibliography.html").read_text(encoding="utf-8")
+    shown = len(re.findall(r'<div class="citation"', page))
+    text = re.sub(r"<[^>]+>", "", page)
+    by_type = re.search(r"Sources of the whole book by type: (\d+) sources", text)
+    listed = re.search(
+        r"The bibliography lists (\d+) entries: the (\d+) cited in the book.s pages, (\d+) more"
+        r" that the datasets name as sources \(see the Data appendix\), and (\d+) cited nowhere",
+        text,
+    )
+    assert by_type and listed, "the bibliography's summary line is missing"
+    total, cited, from_data, nowhere = (int(n) for n in listed.groups())
+    assert total == shown, f"the line says {total} entries, the page lists {shown}"
+    assert cited + from_data + nowhere == total
+    assert cited == int(by_type.group(1)), "the two counts of cited entries differ"

@@ -256,7 +256,22 @@ class SourceMixDirective(SphinxDirective):
         paragraph = nodes.paragraph(classes=["usrussia-source-mix"])
         paragraph += nodes.strong(text=f"Sources of {scope} by type: ")
         paragraph += nodes.Text(sources.mix_sentence(counts, origins))
+        if self.arguments:
+            paragraph += nodes.Text(" " + self._listed_sentence(keys))
         return [paragraph]
+
+    @staticmethod
+    def _listed_sentence(cited: list[str]) -> str:
+        """What the whole bibliography lists beyond the entries the pages cite."""
+        listed = sources.entries(_BIBFILES[0])
+        rest = [key for key in listed if key not in set(cited)]
+        data_only = sources.dataset_source_keys(rest, _BIBFILES[0])
+        uncited = len(rest) - len(data_only)
+        return (
+            f"The bibliography lists {len(listed)} entries: the {len(cited)} cited in the"
+            f" book's pages, {len(data_only)} more that the datasets name as sources (see"
+            f" the Data appendix), and {uncited} cited nowhere."
+        )
 
 
 def setup(app):

@@ -355,6 +355,21 @@
     return menu;
   }
 
+  // The save menu closes as the theme's menus do: with Escape (focus back on its button)
+  // or a click anywhere else.
+  function closeSaveMenus(keep) {
+    for (const menu of document.querySelectorAll("details.usrussia-chart-actions[open]")) {
+      if (keep && menu.contains(keep)) continue;
+      const hadFocus = menu.contains(document.activeElement);
+      menu.open = false;
+      if (hadFocus) menu.querySelector("summary").focus();
+    }
+  }
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") closeSaveMenus(null);
+  });
+  document.addEventListener("click", (event) => closeSaveMenus(event.target));
+
   // The plot takes whatever height the headline, axes and legend leave in the box, and
   // text that reaches past the edges (a label at the plot's end, an annotation) moves the
   // plot in, or, when that cannot help (text pinned to the plot), is set smaller.

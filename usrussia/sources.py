@@ -28,7 +28,9 @@ count, with each host's source type or forbidden kind.
 from __future__ import annotations
 
 import collections
+import csv
 import functools
+import json
 import re
 import sys
 from collections.abc import Iterable
@@ -649,6 +651,35 @@ def book_keys() -> list[str]:
         for key in cited_keys(path.read_text(encoding="utf-8")):
             keys.setdefault(key, None)
     return list(keys)
+
+
+def dataset_source_keys(keys: Iterable[str], bibfile: Path = BIBFILE) -> list[str]:
+    """Those of ``keys`` whose address (the entry's ``url``) a dataset gives as a source:
+    a value of a ``source_url`` column (or one ending in ``_source_url``) of a CSV in the
+    ``data/`` folder beside ``bibfile``, or a resource's source in its ``datapackage.json``.
+    In the order given; a trailing slash does not count. Raises KeyError naming a key
+    missing from ``bibfile``."""
+    data_dir = bibfile.parent / "data"
+    addresses: set[str] = set()
+    package = data_dir / "datapackage.json"
+    if package.is_file():
+        for resource in json.loads(package.read_text(encoding="utf-8"))["resources"]:
+            for source in resource.get("sources", []):
+                addresses.add(source.get("path", "").strip().rstrip("/"))
+    for path in sorted(data_dir.glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                for column, value in row.items():
+                    if column and column.endswith("source_url") and value:
+                        addresses.add(value.strip().rstrip("/"))
+    database = entries(bibfile)
+    found = []
+    for key in keys:
+        if key not in database:
+            raise KeyError(f"{bibfile.name}: no entry {key!r}")
+        if database[key].fields.get("url", "").strip().rstrip("/") in addresses:
+            found.append(key)
+    return found
 
 
 def mix_sentence(counts: dict[str, int], origins: dict[str, int] | None = None) -> str:
