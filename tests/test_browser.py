@@ -773,7 +773,7 @@ def test_a_charts_save_menu_closes_with_escape_or_a_click_elsewhere(browser, sit
             if close == "Escape":
                 visit.page.keyboard.press("Escape")
             else:
-                visit.page.locator("h1").first.click()
+                visit.page.locator("article.bd-article p").first.click()
             assert menu.get_attribute("open") is None, f"the save menu stayed open ({close})"
         assert not visit.errors, visit.errors
     finally:
