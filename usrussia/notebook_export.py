@@ -49,7 +49,6 @@ STUDENT_TAG = "student"
 SKIP_TAG = "skip-execution"
 CHAPTER_FOLDER = "chapters"
 EXPORT_FOLDER = "notebooks"
-EXERCISE_NUMBERS_FILE = "exercise_numbers.json"
 
 COLAB_SETUP = """\
 import sys
@@ -568,8 +567,10 @@ def export_exercise_numbers(app, exception) -> None:
         return
     import json
 
+    from usrussia.check import EXERCISE_NUMBERS  # the package's copy: the same file name
+
     text = json.dumps(exercise_numbers(app), indent=1, sort_keys=True) + "\n"
-    _write_if_changed(student_notebook_dir(Path(app.outdir)).parent / EXERCISE_NUMBERS_FILE, text)
+    _write_if_changed(student_notebook_dir(Path(app.outdir)).parent / EXERCISE_NUMBERS.name, text)
 
 
 def serve_student_notebook(app, pagename, templatename, context, doctree) -> None:

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import yaml
 
+from usrussia.check import EXERCISE_NUMBERS  # the package's copy, read by the checks
+
 BOOK_ROOT = Path(__file__).resolve().parent.parent
-EXERCISE_NUMBERS = "exercise_numbers.json"
 
 
 def book_config(root: Path = BOOK_ROOT) -> dict:
@@ -48,12 +49,12 @@ def built_notebook(source: Path, root: Path = BOOK_ROOT) -> Path:
 
 def built_exercise_numbers(root: Path = BOOK_ROOT) -> Path:
     """Where the book build writes the exercises' numbers."""
-    return root / "_build" / "notebooks" / EXERCISE_NUMBERS
+    return root / "_build" / "notebooks" / EXERCISE_NUMBERS.name
 
 
 def package_exercise_numbers(root: Path = BOOK_ROOT) -> Path:
     """The copy in the package, which ``usrussia.check`` reads."""
-    return root / "usrussia" / EXERCISE_NUMBERS
+    return root / "usrussia" / EXERCISE_NUMBERS.name
 
 
 def copy_all(root: Path = BOOK_ROOT) -> list[Path]:

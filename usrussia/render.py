@@ -220,15 +220,15 @@ def vega_features(vega: dict) -> dict[str, set[str]]:
                 if isinstance(kind, str):
                     features["formats"].add(kind)
             for key, value in node.items():
-                if key in _EXPRESSION_KEYS and isinstance(value, str):
-                    features["functions"] |= _expression_functions(value)
-                elif key != "values":  # inline data: values, not expressions
+                if key != "values":  # inline data: values, not marks or transforms
                     visit(value, key)
         elif isinstance(node, list):
             for item in node:
                 visit(item, parent_key)
 
     visit(vega)
+    for expression in _expressions(vega):
+        features["functions"] |= _expression_functions(expression)
     return features
 
 
@@ -493,11 +493,12 @@ def drop_unread_fields(vega: dict) -> dict:
 
 
 def _expressions(node):
+    """Every expression string in a Vega spec (or part of one), inline data left out."""
     if isinstance(node, dict):
         for key, value in node.items():
             if key in _EXPRESSION_KEYS and isinstance(value, str):
                 yield value
-            else:
+            elif key != "values":
                 yield from _expressions(value)
     elif isinstance(node, list):
         for item in node:
