@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import posixpath
 import re
 
 import yaml
@@ -192,3 +193,49 @@ def test_the_bibliographys_counts_add_up_to_the_list_it_shows(built_book):
     assert total == shown, f"the line says {total} entries, the page lists {shown}"
     assert cited + from_data + nowhere == total
     assert cited == int(by_type.group(1)), "the two counts of cited entries differ"
+
+
+def test_every_citations_hover_title_is_its_title_and_source_type(built_book):
+    """The title attribute each in-text citation carries (sphinxcontrib-bibtex's tooltip,
+    style ``usrussia-tooltip``) is the entry's title and source type, not the whole entry:
+    the address and access date are in the list it links to, one click away."""
+    from usrussia import sources
+
+    entries = sources.entries()
+    by_label = {label: key for key, label in sources.author_year_labels().items()}
+    cited = re.compile(r'<span class="bibtex-citation"[^>]*>(.*?)</span>', re.S)
+    link = re.compile(
+        r'<a class="reference internal" href="([^"#]*)#(id\d+)" title="([^"]*)">([^<]+)</a>'
+    )
+    listed = re.compile(r'<div class="citation" id="(id\d+)">.*?<p>(.*?)</p>', re.S)
+    pages = {
+        p.relative_to(built_book.html).as_posix(): p.read_text(encoding="utf-8")
+        for p in built_book.html.rglob("*.html")
+    }
+    full = {
+        (name, i): html.unescape(re.sub(r"<[^>]+>", "", text))
+        for name, page in pages.items()
+        for i, text in listed.findall(page)
+    }
+    links = checked = 0
+    for name, page in sorted(pages.items()):
+        for span in cited.findall(page):
+            links += span.count("<a ")
+            for href, target, title, label in link.findall(span):
+                label, title = html.unescape(label), html.unescape(title)
+                where = f"{name}: the citation {label!r}"
+                # A textual citation shows "Body (2018b)" for the list's "Body, 2018b".
+                entry = entries[by_label[re.sub(r"^(.*) \((.+)\)$", r"\1, \2", label)]]
+                assert "http" not in title and "(accessed" not in title, f"{where}: {title!r}"
+                suffix = f" Source type: {sources.type_label(entry.fields)}."
+                assert title.endswith(suffix), f"{where}: {title!r} does not end with the type"
+                page_of_list = (
+                    posixpath.normpath(posixpath.join(posixpath.dirname(name), href))
+                    if href
+                    else name
+                )
+                assert title[: -len(suffix)] in full[page_of_list, target], (
+                    f"{where}: {title!r} is not the title of the entry it links to"
+                )
+                checked += 1
+    assert links > 0 and checked == links, f"{links - checked} of {links} citations unchecked"
