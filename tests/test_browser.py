@@ -778,3 +778,48 @@ def test_a_charts_save_menu_closes_with_escape_or_a_click_elsewhere(browser, sit
         assert not visit.errors, visit.errors
     finally:
         visit.close()
+
+
+SOLUTION_HEIGHTS = """() => [...document.querySelectorAll('div.solution.dropdown')].map(
+    s => Math.round(s.getBoundingClientRect().height))"""
+
+
+def test_solutions_are_folded_from_the_first_paint_and_open_without_their_script(browser, site):
+    """Solutions are folded before sphinx-togglebutton's script has run (it folds them at
+    DOMContentLoaded), to the height they keep once it has: the page does not shrink under
+    the reader. If that script never loads, every solution is shown open."""
+    page_url = f"{site}/chapters/new_start.html"
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    held = []
+    page.route(
+        "**/togglebutton.js*", lambda route: held.append(route)
+    )  # answered only when the test says
+    try:
+        page.goto(page_url, wait_until="commit")
+        page.wait_for_selector("footer", state="attached")  # the whole body is parsed
+        page.wait_for_timeout(200)
+        assert held, "the page did not request togglebutton.js"
+        before = page.evaluate(SOLUTION_HEIGHTS)
+        assert before, "new_start.html has no solutions"
+        held[0].continue_()
+        page.wait_for_load_state("load")
+        page.wait_for_function(
+            "() => document.querySelectorAll('div.solution.toggle-hidden').length > 0"
+        )
+        after = page.evaluate(SOLUTION_HEIGHTS)
+        assert before == after, f"solutions' heights before the script {before}, after {after}"
+        assert max(after) < 80, f"solutions are not folded: {after}"
+    finally:
+        context.close()
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.route("**/togglebutton.js*", lambda route: route.abort())
+    try:
+        page.goto(page_url, wait_until="load")
+        page.wait_for_timeout(200)
+        opened = page.evaluate(SOLUTION_HEIGHTS)
+        assert min(opened) > 150, f"without the toggle script, solutions stay shut: {opened}"
+    finally:
+        context.close()
