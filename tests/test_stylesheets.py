@@ -111,3 +111,30 @@ def test_a_site_gets_cut_copies_and_links_to_them(tmp_path):
     assert cut_stylesheets(site, own_static=own, keep_uncut=tmp_path / "uncut") == {}
     assert (site / "_static" / "styles" / "theme.css").read_text() == cut
     assert (tmp_path / "uncut" / "styles" / "theme.css").read_text() == theme_css
+
+
+def test_an_imported_stylesheet_is_inlined_with_its_addresses_rewritten(tmp_path):
+    """theme.css's ``@import "../basic.css"`` would cost the first paint a round trip: the
+    cut theme.css holds basic.css's rules in its place, its ``url()``s pointing at the same
+    files from styles/, and imports with media or of other hosts stay as they should."""
+    site = tmp_path / "html"
+    (site / "_static" / "styles").mkdir(parents=True)
+    (site / "_static" / "basic.css").write_text(
+        '.a{background:url(file.png)}.b{background:url("img/x.svg?v=1#i")}'
+        ".c{background:url(data:image/png;base64,AA==)}.nowhere{left:0}"
+    )
+    (site / "_static" / "print-only.css").write_text(".a{color:black}")
+    (site / "_static" / "styles" / "theme.css").write_text(
+        '@import "../basic.css";@import url(../print-only.css) print;'
+        '@import "https://example.org/x.css";.a{color:red}'
+    )
+    head = '<link href="_static/styles/theme.css?digest=1" rel="stylesheet" />'
+    (site / "index.html").write_text(f"<html><head>{head}</head><p class='a b c'></p></html>")
+    cut_stylesheets(site)
+    theme = (site / "_static" / "styles" / "theme.css").read_text()
+    assert theme == CUT_MARK + (
+        '.a{background:url(../file.png)}.b{background:url("../img/x.svg?v=1#i")}'
+        ".c{background:url(data:image/png;base64,AA==)}"
+        "@media print{.a{color:black}}"
+        '@import "https://example.org/x.css";.a{color:red}'
+    )

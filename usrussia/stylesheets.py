@@ -28,6 +28,7 @@ browser never keeps an earlier cut of the same file. CSS is parsed with tinycss2
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -167,6 +168,70 @@ def cut_stylesheet(css: str, content: set[str], path: Path = Path("<css>")) -> s
     return CUT_MARK + _NON_ASCII.sub(lambda m: f"\\{ord(m.group()):x} ", cut)
 
 
+def _relative(url: str) -> bool:
+    return not re.match(r"^(?:[a-z][a-z0-9+.-]*:|/|#)", url, re.IGNORECASE) and bool(url)
+
+
+def _rebase(url: str, from_dir: Path, to_dir: Path) -> str:
+    path, rest = re.match(r"([^?#]*)(.*)", url, re.DOTALL).groups()
+    moved = os.path.relpath(os.path.normpath(from_dir / path), to_dir)
+    return Path(moved).as_posix() + rest
+
+
+def rebase_urls(css: str, from_dir: Path, to_dir: Path) -> str:
+    """``css``, written for a file in ``from_dir``, with each relative ``url()`` rewritten
+    to point at the same file from ``to_dir``."""
+    import tinycss2
+    from tinycss2.serializer import serialize_string_value, serialize_url
+
+    def walk(nodes):
+        for node in nodes or ():
+            if node.type == "url" and _relative(node.value):
+                node.value = _rebase(node.value, from_dir, to_dir)
+                node.representation = f"url({serialize_url(node.value)})"
+            elif node.type == "function" and node.lower_name == "url":
+                for argument in node.arguments:
+                    if argument.type == "string" and _relative(argument.value):
+                        argument.value = _rebase(argument.value, from_dir, to_dir)
+                        argument.representation = f'"{serialize_string_value(argument.value)}"'
+            for part in ("prelude", "content", "arguments"):
+                if isinstance(getattr(node, part, None), list):
+                    walk(getattr(node, part))
+
+    rules = tinycss2.parse_stylesheet(css)
+    walk(rules)
+    return tinycss2.serialize(rules)
+
+
+def inline_imports(css: str, sheet: Path, static: Path) -> str:
+    """``css``, the text of ``sheet``, with each ``@import`` of another stylesheet under
+    ``static`` replaced by that stylesheet's rules (their relative ``url()``\\s rewritten
+    for ``sheet``'s folder; inside ``@media`` when the import names media). An import is a
+    request the browser makes only once the importing sheet has arrived, so it delays the
+    first paint by a round trip. Imports of other hosts are left as written."""
+    import tinycss2
+
+    if "@import" not in css:
+        return css
+    out = []
+    for rule in tinycss2.parse_stylesheet(css):
+        if rule.type == "at-rule" and rule.lower_at_keyword == "import":
+            tokens = [t for t in rule.prelude if t.type not in ("whitespace", "comment")]
+            first = tokens[0] if tokens else None
+            if first is not None and first.type == "function" and first.lower_name == "url":
+                first = next((a for a in first.arguments if a.type == "string"), None)
+            target = first.value if first is not None and first.type in ("string", "url") else ""
+            path = (sheet.parent / target.split("?")[0]).resolve() if target else None
+            if path is not None and _relative(target) and static in path.parents and path.is_file():
+                inner = inline_imports(path.read_text(encoding="utf-8"), path, static)
+                inner = rebase_urls(inner.removeprefix(CUT_MARK), path.parent, sheet.parent)
+                media = tinycss2.serialize(tokens[1:]).strip()
+                out.append(f"@media {media}{{{inner}}}" if media else inner)
+                continue
+        out.append(rule.serialize())
+    return "".join(out)
+
+
 def linked_stylesheets(site: Path) -> set[Path]:
     """The stylesheets under the site's ``_static/`` that a built page links (and those
     they ``@import``)."""
@@ -201,6 +266,7 @@ def cut_stylesheets(
     static = (site / "_static").resolve()
     sizes = {}
     digests = {}
+    cuts: dict[Path, str] = {}
     for sheet in sorted(linked_stylesheets(site)):
         relative = sheet.relative_to(static)
         if own_static is not None and (own_static / relative).is_file():
@@ -215,7 +281,15 @@ def cut_stylesheets(
                 (keep_uncut / relative).write_text(css, encoding="utf-8")
             sheet.write_text(cut, encoding="utf-8")
             sizes[relative.as_posix()] = (len(css.encode()), len(cut.encode()))
-        digests[relative.as_posix()] = hashlib.sha256(cut.encode()).hexdigest()[:12]
+        cuts[sheet] = cut
+    # Each import of a stylesheet of the site is replaced by its (cut) rules.
+    for sheet, cut in cuts.items():
+        inlined = inline_imports(cut, sheet, static)
+        if inlined != cut:
+            sheet.write_text(inlined, encoding="utf-8")
+        digests[sheet.relative_to(static).as_posix()] = hashlib.sha256(
+            inlined.encode()
+        ).hexdigest()[:12]
     if digests:
         names = "|".join(re.escape(n) for n in digests)
         link = re.compile(rf"(href=\"[^\"]*_static/({names}))(\?[^\"]*)?\"")
