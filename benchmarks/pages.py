@@ -1,6 +1,6 @@
 """Chapter pages side by side: this book against a peer built with Altair's own output.
 
-    .venv/bin/python -m benchmarks.pages OURS_HTML PEER_HTML NPM_DIR
+    .venv/bin/python -m benchmarks.pages OURS_HTML PEER_HTML NPM_DIR [--runs N]
 
 The peer is the same book built with ``USRUSSIA_RENDERER=html`` (Altair's "html"
 renderer, which loads vega, vega-lite and vega-embed from cdn.jsdelivr.net). For a fair,
@@ -13,14 +13,23 @@ navigation to the first chart visible (the page is scrolled to it as soon as it 
 and to every chart interactive, timed in the page from navigation start, and the layout
 shift of the article. Bytes are counted as the browser receives them from this
 uncompressed server, and as a host that gzips text (GitHub Pages) would send them.
+
+Each page is loaded ``--runs`` times (default 5) in each book, the two books alternating,
+and each time is the median of the runs, with the slowest run beside it: one load on a
+shared machine can be delayed by anything else running. For this book the table also
+gives the time the first chart was painted, as Chromium's Element Timing API reports it
+for the chart's static drawing (``renderTime``), which counts the frames Chromium defers
+while the page is still loading; the peer draws its charts into a ``<canvas>`` or inline
+SVG, which that API does not report, so it has no such column.
 """
 
 from __future__ import annotations
 
+import argparse
 import functools
 import gzip
 import http.server
-import sys
+import statistics
 import threading
 from pathlib import Path
 
@@ -64,6 +73,18 @@ TIMING = """(peer) => { window.bench = {first: null, all: null};
   requestAnimationFrame(frame);
   if (!peer) addEventListener('load', () => window.usrussiaCharts.drawAll());
 }"""
+# The paint time of each static drawing (this book only): Element Timing reports images
+# that carry an `elementtiming` attribute, set here as each is parsed.
+PAINTED = """(() => { window.benchPainted = null;
+  new PerformanceObserver(l => l.getEntries().forEach(e => {
+    if (window.benchPainted === null && e.identifier === 'first-chart') {
+      window.benchPainted = e.renderTime || e.loadTime; }
+  })).observe({type: 'element', buffered: true});
+  new MutationObserver(changes => changes.forEach(c => c.addedNodes.forEach(n => {
+    if (n.nodeType === 1 && n.matches('figure.usrussia-chart img.usrussia-chart-static')
+        && !document.querySelector('[elementtiming="first-chart"]')) {
+      n.setAttribute('elementtiming', 'first-chart'); }
+  }))).observe(document, {subtree: true, childList: true}); })()"""
 COMPRESSED = ("text/", "javascript", "json", "svg", "xml")
 CDN = {"vega-embed@": "vega-embed", "vega-lite@": "vega-lite", "vega@": "vega"}
 
@@ -79,6 +100,8 @@ def measure_page(browser, url: str, rate: int, peer: bool, npm: Path | None) -> 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.add_init_script(SHIFTS)
     context.add_init_script(f"({TIMING})({str(peer).lower()})")
+    if not peer:
+        context.add_init_script(PAINTED)
     page = context.new_page()
     if peer:
 
@@ -109,7 +132,10 @@ def measure_page(browser, url: str, rate: int, peer: bool, npm: Path | None) -> 
         "() => window.bench.first !== null && window.bench.all !== null", timeout=120_000
     )
     page.wait_for_timeout(300)
+    if not peer:
+        page.wait_for_function("() => window.benchPainted !== null", timeout=120_000)
     timing = page.evaluate("window.bench")
+    painted = page.evaluate("window.benchPainted || null")
     own = [n for u, n in sizes.items() if "/_static/" not in u or "/_static/usrussia/" in u]
     shift = page.evaluate("window.benchShift")
     context.close()
@@ -117,13 +143,34 @@ def measure_page(browser, url: str, rate: int, peer: bool, npm: Path | None) -> 
         "own": sum(n for n, _ in own),
         "own_gzip": sum(g for _, g in own),
         "first": timing["first"] / 1000,
+        "painted": painted / 1000 if painted is not None else None,
         "interactive": timing["all"] / 1000,
         "shift": shift,
     }
 
 
+def median_of(runs: list[dict]) -> dict:
+    """Each measure's median over ``runs``, and its largest value (``max_<measure>``)."""
+    result = {}
+    for key in runs[0]:
+        values = [run[key] for run in runs if run[key] is not None]
+        result[key] = statistics.median(values) if values else None
+        result[f"max_{key}"] = max(values) if values else None
+    return result
+
+
+def seconds(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f} s"
+
+
 def main() -> None:
-    ours, peer, npm = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("ours", type=Path)
+    parser.add_argument("peer", type=Path)
+    parser.add_argument("npm", type=Path)
+    parser.add_argument("--runs", type=int, default=5, help="loads of each page (default 5)")
+    args = parser.parse_args()
+    ours, peer, npm = args.ours, args.peer, args.npm
     servers = [serve(ours), serve(peer)]
     # The chapters with charts (a chapter without one has no chart to time).
     pages = [
@@ -132,26 +179,34 @@ def main() -> None:
         if "usrussia-chart" in (ours / "chapters" / f"{p.stem}.html").read_text(encoding="utf-8")
     ]
     print(
+        f"Times: the median of {args.runs} loads, then the slowest (max).\n\n"
         "| Page | CPU | Own bytes (peer) | Own bytes gzipped (peer) | First chart visible (peer) "
+        "| First chart painted (Element Timing) "
         "| All charts interactive (peer) | Layout shift (peer) |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=find_chromium(), headless=True, args=CHROMIUM_ARGS
         )
         for rate in (1, 4):
             for name in pages:
-                a = measure_page(browser, f"{servers[0][1]}/{name}.html", rate, False, None)
-                b = measure_page(browser, f"{servers[1][1]}/{name}.html", rate, True, npm)
+                runs_a, runs_b = [], []
+                for _ in range(args.runs):
+                    url_a, url_b = f"{servers[0][1]}/{name}.html", f"{servers[1][1]}/{name}.html"
+                    runs_a.append(measure_page(browser, url_a, rate, False, None))
+                    runs_b.append(measure_page(browser, url_b, rate, True, npm))
+                a, b = median_of(runs_a), median_of(runs_b)
                 print(
                     f"| {name} | {rate}x | {a['own'] / 1e6:.2f} MB ({b['own'] / 1e6:.2f} MB, "
                     f"{a['own'] / b['own']:.2f}x) | {a['own_gzip'] / 1e6:.2f} MB "
                     f"({b['own_gzip'] / 1e6:.2f} MB, {a['own_gzip'] / b['own_gzip']:.2f}x) "
-                    f"| {a['first']:.2f} s ({b['first']:.2f} s, "
-                    f"{a['first'] / b['first']:.2f}x) | {a['interactive']:.2f} s "
-                    f"({b['interactive']:.2f} s, {a['interactive'] / b['interactive']:.2f}x) "
-                    f"| {a['shift']:.3f} ({b['shift']:.3f}) |",
+                    f"| {a['first']:.2f} s, max {a['max_first']:.2f} ({b['first']:.2f} s, "
+                    f"max {b['max_first']:.2f}; {a['first'] / b['first']:.2f}x) "
+                    f"| {seconds(a['painted'])}, max {seconds(a['max_painted'])} "
+                    f"| {a['interactive']:.2f} s ({b['interactive']:.2f} s, "
+                    f"{a['interactive'] / b['interactive']:.2f}x) "
+                    f"| {a['max_shift']:.3f} ({b['max_shift']:.3f}) |",
                     flush=True,
                 )
         browser.close()
