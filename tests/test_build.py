@@ -10,7 +10,7 @@ import yaml
 from jupyter_cache import get_cache
 
 from tests.conftest import REPO, build_book
-from usrussia import render
+from usrussia import render, spec_pack
 
 
 def toc_files() -> list[str]:
@@ -165,7 +165,8 @@ def test_every_chart_of_the_book_uses_only_what_the_slim_vega_runtime_has(built_
         page = built_book.html / f"{name}.html"
         for spec_path, description in CHART_FIGURE.findall(page.read_text(encoding="utf-8")):
             script = (page.parent / html.unescape(spec_path)).read_text(encoding="utf-8")
-            vega = json.loads(script[script.index(",") + 1 : script.rindex(")")])
+            packed = json.loads(script[script.index(",") + 1 : script.rindex(")")])
+            vega = spec_pack.unpack_spec(packed)
             charts += 1
             missing = render.missing_from_runtime(vega, manifest)
             if missing:
