@@ -115,7 +115,8 @@ class chart_figure(nodes.General, nodes.Element):  # noqa: N801 (docutils node n
     its own next to the drawings (``<id>.vg.js``, loaded by charts.js with the Vega runtime
     when the chart nears the viewport, also from a page opened from disk, where a page may
     not fetch files), so that the page itself stays small; the one-page print edition
-    keeps it inline."""
+    keeps it inline. Either way the spec is packed (``spec_pack.pack_spec``) and charts.js
+    unpacks it."""
 
 
 SPEC_FILE_SUFFIX = ".vg.js"
