@@ -55,6 +55,39 @@ def test_the_book_has_charts_and_they_draw(browser, site):
     assert total > 0, "no page of the book has a chart"
 
 
+def test_every_charts_spec_unpacks_in_the_browser_to_the_spec_compiled_for_it(
+    browser, site, built_book, chart_pages
+):
+    """The site's own charts.js reads each chart's packed spec file back to the Vega spec
+    render.py compiled for it (the build's cache), ``$schema`` aside, with the same types:
+    the charts are drawn from exactly the spec they were compiled to."""
+    from tests.test_build import compiled_spec
+    from tests.test_spec_pack import strictly_equal
+    from usrussia import spec_pack
+
+    checked, problems = 0, []
+    for page_name in chart_pages:
+        visit = PageVisit(browser, f"{site}/{page_name}.html")
+        try:
+            figures = visit.page.evaluate(
+                """() => Promise.all([...document.querySelectorAll('figure.usrussia-chart')]
+                    .map(async (f) =>
+                        [f.dataset.chartId, await window.usrussiaCharts.specFor(f)]))"""
+            )
+            for chart_id, spec in figures:
+                compiled = compiled_spec(built_book, chart_id)
+                expected = {
+                    k: v for k, v in compiled.items() if k not in spec_pack.NOT_READ_BY_RUNTIME
+                }
+                problems += [f"{page_name} {chart_id}: {d}" for d in strictly_equal(spec, expected)]
+                checked += 1
+            assert not visit.errors, f"{page_name}.html console errors: {visit.errors}"
+        finally:
+            visit.close()
+    assert checked > 0, "no chart's spec was read"
+    assert not problems, "\n".join(problems[:20])
+
+
 def test_chart_page_opened_from_disk_draws_its_chart(browser, built_book):
     """Opening _build/html from disk with no network (file://) still shows the chart."""
     chart_pages = [

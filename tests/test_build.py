@@ -11,7 +11,8 @@ import yaml
 from jupyter_cache import get_cache
 
 from tests.conftest import REPO, build_book
-from usrussia import render
+from usrussia import render, spec_pack
+from usrussia.sphinx_ext import CHART_CACHE_FOLDER, SPEC_FILE_SUFFIX, _json_for_script
 
 
 def toc_files() -> list[str]:
@@ -166,7 +167,8 @@ def test_every_chart_of_the_book_uses_only_what_the_slim_vega_runtime_has(built_
         page = built_book.html / f"{name}.html"
         for spec_path, description in CHART_FIGURE.findall(page.read_text(encoding="utf-8")):
             script = (page.parent / html.unescape(spec_path)).read_text(encoding="utf-8")
-            vega = json.loads(script[script.index(",") + 1 : script.rindex(")")])
+            packed = json.loads(script[script.index(",") + 1 : script.rindex(")")])
+            vega = spec_pack.unpack_spec(packed)
             charts += 1
             missing = render.missing_from_runtime(vega, manifest)
             if missing:
@@ -174,6 +176,52 @@ def test_every_chart_of_the_book_uses_only_what_the_slim_vega_runtime_has(built_
                 problems.append(f"{name}: chart {chart!r} needs {', '.join(missing)}")
     assert charts > 0, "no chart found in the built pages"
     assert not problems, "\n".join(problems)
+
+
+SPEC_FILE = re.compile(r'<figure class="usrussia-chart"[^>]*data-spec="([^"]+)"')
+
+
+def compiled_spec(built_book, chart_id: str) -> dict:
+    """The Vega spec render.prepare_chart compiled for a chart of the built book, before
+    packing: the build's cache of prepared charts, named by the digest whose first 12
+    digits are the chart's id."""
+    cached = list(
+        (built_book.root / "_build" / ".doctrees" / CHART_CACHE_FOLDER).glob(f"{chart_id}*.json")
+    )
+    assert len(cached) == 1, f"chart {chart_id}: {len(cached)} cached preparations"
+    return json.loads(cached[0].read_text(encoding="utf-8"))["vega"]
+
+
+def test_the_chart_specs_each_page_loads_are_a_quarter_smaller_than_compiled(built_book):
+    """Each chapter page's chart spec files together (as served, packed by spec_pack) at
+    most 3/4 of the same specs written as compiled; and they unpack to those specs."""
+    from tests.test_spec_pack import strictly_equal
+
+    rows, pages = [], 0
+    for name in toc_files():
+        page = built_book.html / f"{name}.html"
+        packed_bytes = compiled_bytes = 0
+        for spec_path in SPEC_FILE.findall(page.read_text(encoding="utf-8")):
+            path = page.parent / html.unescape(spec_path)
+            chart_id = path.name.removesuffix(SPEC_FILE_SUFFIX)
+            script = path.read_text(encoding="utf-8")
+            compiled = compiled_spec(built_book, chart_id)
+            unpacked = spec_pack.unpack_spec(json.loads(script[script.index(",") + 1 : -3]))
+            expected = {k: v for k, v in compiled.items() if k not in spec_pack.NOT_READ_BY_RUNTIME}
+            assert not strictly_equal(unpacked, expected), (name, chart_id)
+            packed_bytes += len(script.encode("utf-8"))
+            compiled_text = (
+                f'window.usrussiaCharts.receiveSpec("{chart_id}",{_json_for_script(compiled)});\n'
+            )
+            compiled_bytes += len(compiled_text.encode("utf-8"))
+        if compiled_bytes:
+            pages += 1
+            rows.append((name, packed_bytes, compiled_bytes))
+    assert pages > 0, "no page loads a chart spec"
+    heavy = [r for r in rows if r[1] > 0.75 * r[2]]
+    assert not heavy, "pages whose specs are not a quarter smaller: " + "; ".join(
+        f"{n}: {p / 1000:.1f} kB against {c / 1000:.1f} kB" for n, p, c in heavy
+    )
 
 
 def test_the_bibliographys_counts_add_up_to_the_list_it_shows(built_book):

@@ -339,3 +339,21 @@ def test_chart_specs_drop_the_data_columns_nothing_reads_and_keep_the_rest():
     )
     rows = [row for d in vega["data"] for row in d.get("values", [])]
     assert rows and all("source_url" in row for row in rows), rows
+
+
+def test_a_data_column_named_like_a_vega_property_is_dropped_when_nothing_reads_it():
+    """Vega names fields only in texts (a field, an expression), never as a key: a column
+    called ``description`` is not kept because Vega's marks have a ``description`` key."""
+    frame = pd.DataFrame(
+        {"year": [2020, 2021], "value": [1.0, 2.0], "description": ["long note", "another"]}
+    )
+    chart = alt.Chart(frame).mark_point().encode(x="year:O", y="value:Q")
+    vega = render.prepare_chart(chart.to_dict())["vega"]
+    assert "description" in json.dumps(vega["marks"])  # the key is there...
+    rows = [row for d in vega["data"] for row in d.get("values", [])]
+    assert rows and all(set(row) == {"year", "value"} for row in rows), rows  # ...not the column
+    # Read in a tooltip: kept.
+    shown = chart.encode(tooltip=["description:N"])
+    vega = render.prepare_chart(shown.to_dict())["vega"]
+    rows = [row for d in vega["data"] for row in d.get("values", [])]
+    assert rows and all(row["description"] for row in rows), rows

@@ -33,6 +33,7 @@ class Printed:
 
     def __init__(self, result, page: Path):
         self.result = result
+        self.page = page
         self.reader = PdfReader(str(result.output))
         self.pages = pdf_text(result.output).split("\f")[: len(self.reader.pages)]
         self.inside = pdf_text(result.output, right_edge=RIGHT_EDGE_PT)
@@ -240,6 +241,32 @@ def test_every_chart_is_an_image_in_the_pdf(public):
     # No chart printed as its Python representation instead of a picture.
     assert "alt.Chart(...)" not in public.text and "<Chart:" not in public.text
     assert public.text.count("Fig.") >= len(chapter_titles()) * 2, "figure captions missing"
+
+
+def test_the_print_editions_charts_are_drawn_from_their_compiled_specs(public, browser, built_book):
+    """The one-page edition keeps each chart's spec inline, packed as the site's are; the
+    charts.js it loads reads every one back to the spec render.py compiled."""
+    from tests.test_build import compiled_spec
+    from tests.test_spec_pack import strictly_equal
+    from usrussia import spec_pack
+
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(public.page.as_uri(), wait_until="load")
+        figures = page.evaluate(
+            """() => Promise.all([...document.querySelectorAll('figure.usrussia-chart')]
+                .map(async (f) => [f.dataset.chartId, await window.usrussiaCharts.specFor(f)]))"""
+        )
+    finally:
+        context.close()
+    assert len(figures) >= 20, "the print edition's charts were not found"
+    problems = []
+    for chart_id, spec in figures:
+        compiled = compiled_spec(built_book, chart_id)
+        expected = {k: v for k, v in compiled.items() if k not in spec_pack.NOT_READ_BY_RUNTIME}
+        problems += [f"{chart_id}: {d}" for d in strictly_equal(spec, expected)]
+    assert not problems, "\n".join(problems[:20])
 
 
 def test_assignment_edition_has_the_exercises_and_no_solution(assignment, public):

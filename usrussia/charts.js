@@ -430,14 +430,70 @@
     delete specWaiters[id];
   }
 
+  // Specs are written small (usrussia/spec_pack.py): inline data in columns, strings that
+  // repeat written once, the theme's config held here once. unpackSpec gives back the
+  // spec as it was compiled, exactly (the tests compare the two).
+  const SHARED_CONFIGS = {};
+  const PACKED = "usrussiaPacked";
+  const COLUMNS = "usrussiaColumns";
+  const SHARED_CONFIG_PREFIX = "usrussia-theme-config:";
+
+  function resolveStrings(node, table) {
+    if (typeof node === "string") {
+      if (!node.startsWith("~")) return node;
+      const text = table[parseInt(node.slice(1), 36)];
+      if (text === undefined) throw new Error(`usrussia: no string ${node} in the spec's table`);
+      return text;
+    }
+    if (Array.isArray(node)) return node.map((item) => resolveStrings(item, table));
+    if (node && typeof node === "object") {
+      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, resolveStrings(v, table)]));
+    }
+    return node;
+  }
+
+  function rowsOf({ keys, columns }) {
+    const values = columns.map((c) => (Array.isArray(c) ? c : c.index.map((i) => c.distinct[i])));
+    // Object.fromEntries makes own properties of every key (even "__proto__"), as JSON.parse does.
+    return values[0].map((_, row) => Object.fromEntries(keys.map((key, k) => [key, values[k][row]])));
+  }
+
+  function unpackSpec(packed) {
+    if (!packed || !packed[PACKED]) return packed;
+    const table = packed[PACKED].strings || [];
+    let spec = Object.fromEntries(Object.entries(packed).filter(([key]) => key !== PACKED));
+    if (table.length) spec = resolveStrings(spec, table);
+    if (Array.isArray(spec.data)) {
+      spec.data = spec.data.map((entry) =>
+        entry && entry[COLUMNS]
+          ? Object.fromEntries(
+              Object.entries(entry).map(([k, v]) => (k === COLUMNS ? ["values", rowsOf(v)] : [k, v])),
+            )
+          : entry,
+      );
+    }
+    if (typeof spec.config === "string" && spec.config.startsWith(SHARED_CONFIG_PREFIX)) {
+      const digest = spec.config.slice(SHARED_CONFIG_PREFIX.length);
+      if (!SHARED_CONFIGS[digest]) throw new Error(`usrussia: no theme config ${digest} in charts.js`);
+      spec.config = structuredClone(SHARED_CONFIGS[digest]);
+    }
+    return spec;
+  }
+
   function specOf(figure) {
     if (!figure.usrussiaSpec) {
       const inline = figure.querySelector('script[type="application/json"]');
       figure.usrussiaSpec = inline
-        ? Promise.resolve(JSON.parse(inline.textContent))
+        ? Promise.resolve().then(() => unpackSpec(JSON.parse(inline.textContent)))
         : new Promise((resolve, reject) => {
             const id = figure.dataset.chartId;
-            (specWaiters[id] = specWaiters[id] || []).push(resolve);
+            (specWaiters[id] = specWaiters[id] || []).push((spec) => {
+              try {
+                resolve(unpackSpec(spec));
+              } catch (error) {
+                reject(error);
+              }
+            });
             const script = document.createElement("script");
             script.src = figure.dataset.spec;
             script.async = true;
@@ -668,7 +724,8 @@
     });
   }
 
-  window.usrussiaCharts = { drawAll, loadRuntime, receiveSpec };
+  // specFor(figure): the chart's spec as drawn from (unpacked), for the tests.
+  window.usrussiaCharts = { drawAll, loadRuntime, receiveSpec, specFor: specOf };
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {

@@ -78,7 +78,7 @@ LIGHT_BACKGROUND = "#ffffff"
 # Below this width (px), legends stack their entries (charts.js uses the same).
 NARROW = 500
 # Bump when the preparation changes: cached charts are then prepared again.
-PREPARATION_VERSION = "7"
+PREPARATION_VERSION = "8"
 
 
 def in_book_build() -> bool:
@@ -460,9 +460,11 @@ _NAMED_FIELDS_ONLY = re.compile(r"!\s*datum(?![\w$])|vlSelection\w*\([^()]*\)")
 def drop_unread_fields(vega: dict) -> dict:
     """The Vega spec without the inline data's columns that nothing in the spec reads (a
     dataset's source notes and URLs that the chart neither draws nor shows in a tooltip).
-    A column is kept when its name appears anywhere in the spec outside the data values,
-    when its name is not a plain identifier, and every column is kept when an expression
-    reads a whole row (``datum`` alone). In place; returns ``vega``."""
+    A column is kept when its name appears in a text of the spec outside the data values
+    (a field name, an expression, a title: Vega names fields only in texts, never as an
+    object's key, so a column named like a Vega property, ``description``, is not kept for
+    that), when its name is not a plain identifier, and every column is kept when an
+    expression reads a whole row (``datum`` alone). In place; returns ``vega``."""
     data = vega.get("data") or []
     rest = {key: value for key, value in vega.items() if key != "data"}
     rest["data"] = [
@@ -470,7 +472,7 @@ def drop_unread_fields(vega: dict) -> dict:
         for entry in data
         if isinstance(entry, dict)
     ]
-    text = json.dumps(rest, ensure_ascii=False)
+    text = "\n".join(_texts(rest))
     if any(_WHOLE_DATUM.search(_NAMED_FIELDS_ONLY.sub("", e)) for e in _expressions(rest)):
         return vega
     for entry in data:
@@ -490,6 +492,18 @@ def drop_unread_fields(vega: dict) -> dict:
                 for row in values
             ]
     return vega
+
+
+def _texts(node):
+    """Every string value in a Vega spec (or part of one), keys left out."""
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from _texts(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _texts(item)
+    elif isinstance(node, str):
+        yield node
 
 
 def _expressions(node):

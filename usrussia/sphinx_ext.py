@@ -35,7 +35,7 @@ from urllib.parse import quote
 
 from docutils import nodes
 
-from usrussia import data, icon_fonts, render, stylesheets
+from usrussia import data, icon_fonts, render, spec_pack, stylesheets
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 FINGERPRINT_FILE = "usrussia-inputs.json"
@@ -115,22 +115,26 @@ class chart_figure(nodes.General, nodes.Element):  # noqa: N801 (docutils node n
     its own next to the drawings (``<id>.vg.js``, loaded by charts.js with the Vega runtime
     when the chart nears the viewport, also from a page opened from disk, where a page may
     not fetch files), so that the page itself stays small; the one-page print edition
-    keeps it inline."""
+    keeps it inline. Either way the spec is packed (``spec_pack.pack_spec``) and charts.js
+    unpacks it."""
 
 
 SPEC_FILE_SUFFIX = ".vg.js"
 
 
 def spec_script(chart_id: str, spec: dict) -> str:
-    """The text of a chart's spec file: it hands the spec to charts.js."""
-    return f'window.usrussiaCharts.receiveSpec("{chart_id}",{_json_for_script(spec)});\n'
+    """The text of a chart's spec file: it hands the spec, packed (``spec_pack``), to
+    charts.js."""
+    packed = _json_for_script(spec_pack.pack_spec(spec))
+    return f'window.usrussiaCharts.receiveSpec("{chart_id}",{packed});\n'
 
 
 def visit_chart_figure(self, node) -> None:
     attributes = f' data-chart-id="{node["chart_id"]}" data-fits="{node["fits"]}"'
     inline = ""
     if self.builder.name == "singlehtml":
-        inline = f'<script type="application/json">{_json_for_script(node["spec"])}</script>'
+        packed = _json_for_script(spec_pack.pack_spec(node["spec"]))
+        inline = f'<script type="application/json">{packed}</script>'
     else:
         name = f"{node['chart_id']}{SPEC_FILE_SUFFIX}"
         target = Path(self.builder.outdir) / self.builder.imagedir / name
@@ -210,7 +214,7 @@ def write_static_assets(app, exception) -> None:
         return
     outdir = Path(app.outdir)
     for relative, text in (
-        (render.SCRIPT_PATH, render.loader_script(minified=True)),
+        (render.SCRIPT_PATH, spec_pack.with_shared_config(render.loader_script(minified=True))),
         (render.RUNTIME_PATH, render.vega_runtime()),
     ):
         target = outdir / "_static" / relative
