@@ -57,6 +57,15 @@ const EDITS = {
       '',
     ],
     [['var Marks = {\n', '\n};\n'], `var Marks = {${MARKS.join(', ')}};\n`],
+    // ... and the definitions of those marks (their makers are free of side effects) ...
+    ...['arc', 'area', 'shape', 'trail'].map((mark) => [
+      `\nvar ${mark} = mark`,
+      `\nvar ${mark} = /*#__PURE__*/ mark`,
+    ]),
+    // ... and the path generators of those marks, made at the top level (d3-shape's arc and
+    // area, vega's trail), which rollup cannot tell are free of side effects.
+    [['const arcShape = arc$2()', '\n  lineShape = '], 'const lineShape = '],
+    [[',\n  trailShape = vg_trail()', ';\n'], ';\n'],
     [
       ["const lookup = {\n  'basis': {", '\n};\n'],
       'const lookup = {' +
