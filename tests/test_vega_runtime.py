@@ -117,3 +117,16 @@ def test_a_chart_using_what_the_runtime_left_out_fails_to_draw(left_out, draw_wi
     spec = {"$schema": "https://vega.github.io/schema/vega/v6.json", "width": 20, "height": 20}
     [result] = draw_with_runtime([{**spec, **LEFT_OUT[left_out]}])
     assert any(p.startswith("error:") for p in result["problems"]), (left_out, result)
+
+
+def test_expressions_may_name_signals_beyond_ascii(draw_with_runtime):
+    """The runtime's expression parser knows letters beyond ASCII from the browser's Unicode
+    tables (rollup.config.mjs) rather than Vega's own copy: such names still parse."""
+    spec = {
+        "width": 20,
+        "height": 20,
+        "signals": [{"name": "größe_Ω", "value": 21}],
+        "marks": [{"type": "text", "encode": {"enter": {"text": {"signal": "größe_Ω * 2"}}}}],
+    }
+    [result] = draw_with_runtime([spec])
+    assert result["problems"] == [] and ">42</text>" in result["svg"], result

@@ -107,6 +107,20 @@ const EDITS = {
       "const discrete = {\n  tableau10: '4c78a8f58518e4575672b7b254a24beeca3bb279a2ff9da69d755dbab0ac'\n};\n",
     ],
   ],
+  'vega-expression/build/vega-expression.js': [
+    // The expression parser's tables of the letters an identifier may hold beyond ASCII
+    // (10 kB of Unicode 8 ranges) give way to the browser's own Unicode properties: for
+    // code points up to U+FFFF the same but for the letters of later Unicode versions
+    // (now allowed too) and U+2E2F. The book's expressions name fields as datum["..."].
+    [
+      ['var RegexNonAsciiIdentifierStart = new RegExp(', "]'),\n"],
+      'var RegexNonAsciiIdentifierStart = /\\p{ID_Start}/u,\n',
+    ],
+    [
+      ['  RegexNonAsciiIdentifierPart = new RegExp(', "]');\n"],
+      '  RegexNonAsciiIdentifierPart = /[\\p{ID_Continue}\\u200C\\u200D]/u;\n',
+    ],
+  ],
   'vega-loader/build/vega-loader.browser.js': [
     // Inline JSON data only: no csv, tsv or dsv format (d3-dsv).
     ["  dsv: dsv,\n  csv: delimitedFormat(','),\n  tsv: delimitedFormat('\\t'),\n", ''],
