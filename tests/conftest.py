@@ -35,6 +35,7 @@ MODULE_ORDER = [
     "test_reproducibility",
     "test_notebooks",
     "test_editions",
+    "test_vega_runtime",
     "test_browser",
     "test_accessibility",
     "test_pdf",

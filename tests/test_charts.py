@@ -319,6 +319,40 @@ def test_a_chart_needing_what_the_runtime_lacks_is_named_with_what_it_lacks():
     assert "mark 'line'" in render.missing_from_runtime(vega, manifest)
 
 
+def test_a_chart_needing_a_scheme_curve_or_colour_interpolation_left_out_is_named():
+    """Colour schemes, line interpolations and colour interpolations are looked up by name
+    when a chart draws; the runtime keeps only some (tools/vega-runtime/rollup.config.mjs),
+    so a chart naming another fails the build instead of drawing wrongly."""
+    frame = pd.DataFrame({"year": [2020, 2021, 2022], "value": [1.0, 2.0, 4.0]})
+    plain = alt.Chart(frame).mark_line().encode(x="year:O", y="value:Q", color="value:Q")
+    vega = vl_convert.vegalite_to_vega(plain.to_dict(), vl_version=render.VEGA_LITE_VERSION)
+    assert render.missing_from_runtime(vega) == []
+    fancy = (
+        alt.Chart(frame)
+        .mark_line(interpolate="monotone")
+        .encode(
+            x="year:O",
+            y="value:Q",
+            color=alt.Color("value:Q", scale=alt.Scale(scheme="viridis", interpolate="hcl-long")),
+        )
+    )
+    vega = vl_convert.vegalite_to_vega(fancy.to_dict(), vl_version=render.VEGA_LITE_VERSION)
+    assert render.missing_from_runtime(vega) == [
+        "colour scheme 'viridis'",
+        "line interpolation 'monotone'",
+        "colour interpolation 'hcl-long'",
+    ]
+    # Kept: Vega's default schemes and line interpolation, the steps, rgb and hcl.
+    manifest = render.vega_runtime_manifest()
+    assert {"tableau10", "blues"} <= set(manifest["schemes"])
+    assert {"linear", "step-after"} <= set(manifest["curves"])
+    assert {"rgb", "hcl"} <= set(manifest["interpolators"])
+    # In a config, a line interpolation is named without {"value": ...}.
+    assert render.vega_features({"config": {"line": {"interpolate": "basis"}}})["curves"] == {
+        "basis"
+    }
+
+
 def test_expression_functions_are_read_outside_string_literals():
     vega = {"signals": [{"name": "s", "update": "format(x, ',') + ' (note)' + \"y(\""}]}
     assert render.vega_features(vega)["functions"] == {"format"}

@@ -189,15 +189,29 @@ def _expression_functions(expression: str) -> set[str]:
     return set(_FUNCTION_CALL.findall(_STRING_LITERAL.sub("''", expression)))
 
 
+# What vega_features lists, by its key in vega-runtime.json, and its name in words.
+_FEATURE_WORDS = {
+    "marks": "mark",
+    "transforms": "transform",
+    "scales": "scale type",
+    "formats": "data format",
+    "functions": "function",
+    "schemes": "colour scheme",
+    "curves": "line interpolation",
+    "interpolators": "colour interpolation",
+}
+
+
 def vega_features(vega: dict) -> dict[str, set[str]]:
     """What a Vega spec asks of the runtime: ``{"marks", "transforms", "scales", "formats",
-    "functions": {names}}`` (mark types at any depth, transform types of its data and
-    marks plus ``"projection"`` when it has projections, scale types with Vega's default
-    ``"linear"``, data formats, and the functions called in its expressions). Names the
-    runtime needs whatever the spec (the parser's own operators) are not listed."""
-    features: dict[str, set[str]] = {
-        key: set() for key in ("marks", "transforms", "scales", "formats", "functions")
-    }
+    "functions", "schemes", "curves", "interpolators": {names}}`` (mark types at any depth,
+    transform types of its data and marks plus ``"projection"`` when it has projections,
+    scale types with Vega's default ``"linear"``, data formats, the functions called in its
+    expressions, named colour schemes in lower case, line interpolations such as
+    ``"monotone"`` given as values or in the config, and scales' colour interpolations such
+    as ``"hcl"``). Names the runtime needs whatever the spec (the parser's own operators) are
+    not listed; names given by a signal cannot be known before drawing and are not listed."""
+    features: dict[str, set[str]] = {key: set() for key in _FEATURE_WORDS}
 
     def visit(node, parent_key=None):
         if isinstance(node, dict):
@@ -211,6 +225,19 @@ def vega_features(vega: dict) -> dict[str, set[str]]:
                     kind = scale.get("type", "linear")
                     if isinstance(kind, str):
                         features["scales"].add(kind)
+                    interpolation = scale.get("interpolate")
+                    if isinstance(interpolation, dict):
+                        interpolation = interpolation.get("type")
+                    if isinstance(interpolation, str):
+                        features["interpolators"].add(interpolation.lower())
+            scheme = node.get("scheme")
+            if isinstance(scheme, str):
+                features["schemes"].add(scheme.lower())
+            curve = node.get("interpolate")
+            if isinstance(curve, dict) and parent_key != "scales":
+                curve = curve.get("value")  # an encoding: {"value": "monotone"}
+            if isinstance(curve, str) and parent_key != "scales":
+                features["curves"].add(curve)
             for step in node.get("transform") or []:
                 if isinstance(step, dict) and isinstance(step.get("type"), str):
                     features["transforms"].add(step["type"])
@@ -238,14 +265,9 @@ def missing_from_runtime(vega: dict, manifest: dict | None = None) -> list[str]:
     defaults to ``vega_runtime_manifest()``."""
     manifest = manifest if manifest is not None else vega_runtime_manifest()
     missing = []
-    for kind, words in (
-        ("marks", "mark"),
-        ("transforms", "transform"),
-        ("scales", "scale type"),
-        ("formats", "data format"),
-        ("functions", "function"),
-    ):
-        for name in sorted(vega_features(vega)[kind] - set(manifest.get(kind, ()))):
+    features = vega_features(vega)
+    for kind, words in _FEATURE_WORDS.items():
+        for name in sorted(features[kind] - set(manifest.get(kind, ()))):
             missing.append(f"{words} '{name}'")
     return missing
 

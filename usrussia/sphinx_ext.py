@@ -175,8 +175,8 @@ class ChartMimeRenderer:
             # A warning fails the strict build: the page could not draw this chart.
             renderer.logger.warning(
                 f"chart {description[:80]!r} uses what the book's slim Vega runtime lacks: "
-                f"{', '.join(missing)}. Add it in tools/vega-runtime/entry.js and run "
-                "`make vega-runtime` (see tools/vega-runtime/README.md).",
+                f"{', '.join(missing)}. Add it in tools/vega-runtime (entry.js, or the edits in "
+                "rollup.config.mjs) and run `make vega-runtime` (see its README.md).",
                 subtype="chart",
                 line=data.line,
             )

@@ -25,6 +25,24 @@ const SCALE_TYPES = [
   'diverging', 'quantile', 'quantize', 'threshold', 'ordinal', 'band', 'point', 'bin-ordinal',
 ];
 const FORMATS = ['json', 'csv', 'tsv', 'dsv', 'topojson'];
+const INTERPOLATORS = [
+  'rgb', 'hsl', 'hsl-long', 'lab', 'hcl', 'hcl-long', 'cubehelix', 'cubehelix-long',
+];
+// Every colour scheme and line interpolation full Vega has, read from the sources as npm
+// ships them (rollup.config.mjs edits them on the way into the bundle).
+const namesIn = (file, first, last) => {
+  const text = readFileSync(file, 'utf8');
+  const start = text.indexOf(first);
+  const block = text.slice(start, text.indexOf(last, start));
+  if (start < 0 || !block) throw new Error(`${file}: ${first} not found`);
+  return [...block.matchAll(/^ {2}'?([\w-]+)'?: /gm)].map((m) => m[1]);
+};
+const SCHEMES = [
+  ...namesIn('node_modules/vega-scale/build/vega-scale.js', 'const continuous = {', '\n};'),
+  ...namesIn('node_modules/vega-scale/build/vega-scale.js', 'const discrete = {', '\n};'),
+].map((name) => name.toLowerCase());
+const CURVES = namesIn('node_modules/vega-scenegraph/build/vega-scenegraph.js', 'const lookup = {', '\n};');
+if (SCHEMES.length < 40 || CURVES.length < 15) throw new Error('scheme or curve names not read');
 const RENDERERS = ['svg', 'canvas', 'png', 'hybrid', 'none'];
 
 const packages = JSON.parse(readFileSync(`${VENDOR}/vega-runtime-packages.json`, 'utf8'));
@@ -42,6 +60,9 @@ const manifest = {
   transforms: Object.keys(vega.transforms).sort(),
   scales: SCALE_TYPES.filter((t) => vega.scale(t)),
   formats: FORMATS.filter((f) => vega.formats(f)),
+  schemes: SCHEMES.filter((s) => vega.scheme(s)).sort(),
+  curves: CURVES.filter((c) => vega.pathCurves(c)),
+  interpolators: INTERPOLATORS.filter((i) => vega.interpolate(i)),
   functions: vega.expressionFunctionNames().sort(),
   packages,
 };

@@ -67,6 +67,6 @@ export const expressionFunctionNames = () => Object.keys(codeGenerator.functions
 export {transforms};
 export {View} from 'vega-view';
 export {parse} from 'vega-parser';
-export {scale} from 'vega-scale';
-export {Marks, renderModule} from 'vega-scenegraph';
+export {interpolate, scale, scheme} from 'vega-scale';
+export {Marks, pathCurves, renderModule} from 'vega-scenegraph';
 export {formats};

@@ -18,8 +18,32 @@ const STAND_INS = {
   'topojson-client': 'stand-ins/topojson-client.js',
 };
 
+// What the book's charts use of what Vega registers by name; the edits below leave out the
+// rest, and build.mjs lists what is left in vega-runtime.json, which every chart is checked
+// against (usrussia/render.py, missing_from_runtime).
+// Mark types (vega-scenegraph's Marks): no arc, area, image, path, shape or trail.
+const MARKS = ['group', 'line', 'rect', 'rule', 'symbol', 'text'];
+// Line interpolation (vega-scenegraph's curves): Vega's default and the steps.
+const CURVES = {
+  linear: 'curveLinear',
+  step: 'curveStep',
+  'step-after': 'curveStepAfter',
+  'step-before': 'curveStepBefore',
+};
+// Expression functions (vega-functions' functionContext) left out: random sampling and
+// distributions (vega-statistics), lasso selection, pinch gestures and pan/zoom helpers.
+const FUNCTIONS_LEFT_OUT = [
+  'cumulativeNormal', 'cumulativeLogNormal', 'cumulativeUniform', 'densityNormal',
+  'densityLogNormal', 'densityUniform', 'quantileNormal', 'quantileLogNormal',
+  'quantileUniform', 'sampleNormal', 'sampleLogNormal', 'sampleUniform',
+  'pinchDistance', 'pinchAngle', 'panLinear', 'panLog', 'panPow', 'panSymlog', 'zoomLinear',
+  'zoomLog', 'zoomPow', 'zoomSymlog', 'lassoAppend', 'lassoPath', 'intersectLasso',
+];
+
 // Exact edits to one module of the pinned versions; the build stops if a text is not found
-// (a new Vega version must be looked at again, not silently built).
+// (a new Vega version must be looked at again, not silently built). An edit is [text,
+// replacement], or [[first, last], replacement] for the text from `first` through the
+// first `last` after it.
 const EDITS = {
   'vega-scenegraph/build/vega-scenegraph.js': [
     // No hybrid renderer (canvas below SVG): charts.js draws SVG, and the print edition
@@ -32,11 +56,82 @@ const EDITS = {
 };`,
       '',
     ],
+    [['var Marks = {\n', '\n};\n'], `var Marks = {${MARKS.join(', ')}};\n`],
+    // ... and the definitions of those marks (their makers are free of side effects) ...
+    ...['arc', 'area', 'shape', 'trail'].map((mark) => [
+      `\nvar ${mark} = mark`,
+      `\nvar ${mark} = /*#__PURE__*/ mark`,
+    ]),
+    // ... and the path generators of those marks, made at the top level (d3-shape's arc and
+    // area, vega's trail), which rollup cannot tell are free of side effects.
+    [['const arcShape = arc$2()', '\n  lineShape = '], 'const lineShape = '],
+    [[',\n  trailShape = vg_trail()', ';\n'], ';\n'],
+    [
+      ["const lookup = {\n  'basis': {", '\n};\n'],
+      'const lookup = {' +
+        Object.entries(CURVES).map(([k, v]) => `'${k}': {curve: ${v}}`).join(', ') +
+        '};\n',
+    ],
   ],
+  'vega-scale/build/vega-scale.js': [
+    // Scale types: linear, time, utc, ordinal, band and point only (no identity, log, pow,
+    // sqrt, symlog, sequential, diverging, quantile, quantize, threshold or bin-ordinal).
+    [
+      ['// identity scale\nscale(Identity, $.scaleIdentity);', 'scale(Point, point, Discrete);\n'],
+      [
+        'scale(Linear, $.scaleLinear, Continuous);',
+        'scale(Time, $.scaleTime, [Continuous, Temporal]);',
+        'scale(UTC, $.scaleUtc, [Continuous, Temporal]);',
+        'scale(Ordinal, $.scaleOrdinal, Discrete);',
+        'scale(Band, band, Discrete);',
+        'scale(Point, point, Discrete);',
+        '',
+      ].join('\n'),
+    ],
+    // Colour interpolation of continuous scales (a scale's "interpolate", and the schemes):
+    // rgb and hcl only; the interpolators were looked up by name in all of d3-interpolate.
+    [
+      'const interp = $$1[method(type)];',
+      "const interp = {rgb: $$1.interpolateRgb, hcl: $$1.interpolateHcl}[type.toLowerCase()];",
+    ],
+    // Named colour schemes: those Vega's default config names (ranges "category",
+    // "ordinal", "ramp", "heatmap", "diverging"); the book's charts give their colours.
+    [
+      ['const continuous = {\n', '\n};\n'],
+      "const continuous = {\n  blues: 'cfe1f2bed8eca8cee58fc1de74b2d75ba3cf4592c63181bd206fb2125ca40a4a90',\n" +
+        "  blueOrange: '134b852f78b35da2cb9dcae1d2e5eff2f0ebfce0bafbbf74e8932fc5690d994a07',\n" +
+        "  yellowGreenBlue: 'eff9bddbf1b4bde5b594d5b969c5be45b4c22c9ec02182b82163aa23479c1c3185'\n};\n",
+    ],
+    [
+      ['const discrete = {\n', '\n};\n'],
+      "const discrete = {\n  tableau10: '4c78a8f58518e4575672b7b254a24beeca3bb279a2ff9da69d755dbab0ac'\n};\n",
+    ],
+  ],
+  'vega-expression/build/vega-expression.js': [
+    // The expression parser's tables of the letters an identifier may hold beyond ASCII
+    // (10 kB of Unicode 8 ranges) give way to the browser's own Unicode properties: for
+    // code points up to U+FFFF the same but for the letters of later Unicode versions
+    // (now allowed too) and U+2E2F. The book's expressions name fields as datum["..."].
+    [
+      ['var RegexNonAsciiIdentifierStart = new RegExp(', "]'),\n"],
+      'var RegexNonAsciiIdentifierStart = /\\p{ID_Start}/u,\n',
+    ],
+    [
+      ['  RegexNonAsciiIdentifierPart = new RegExp(', "]');\n"],
+      '  RegexNonAsciiIdentifierPart = /[\\p{ID_Continue}\\u200C\\u200D]/u;\n',
+    ],
+  ],
+  'vega-loader/build/vega-loader.browser.js': [
+    // Inline JSON data only: no csv, tsv or dsv format (d3-dsv).
+    ["  dsv: dsv,\n  csv: delimitedFormat(','),\n  tsv: delimitedFormat('\\t'),\n", ''],
+  ],
+  'vega-functions/build/vega-functions.js': FUNCTIONS_LEFT_OUT.map((name) =>
+    name === 'intersectLasso' ? [',\n  intersectLasso\n}', '\n}'] : [`\n  ${name},`, ''],
+  ),
 };
 
 const D3_BUILD = /node_modules\/d3-[a-z-]+\/dist\/d3-[a-z-]+\.mjs$/;
-const TOP_LEVEL_CALL = /^((?:var|const|let) [\w$]+ = )(?=(?:new )?[\w$.]+\()/gm;
+const TOP_LEVEL_CALL = /^((?:var|const|let) [\w$]+ = )(?=(?:new )?[\w$.]+\(|\(function\b)/gm;
 
 function slim() {
   return {
@@ -56,8 +151,13 @@ function slim() {
       for (const [suffix, edits] of Object.entries(EDITS)) {
         if (!id.endsWith(`node_modules/${suffix}`)) continue;
         for (const [from, to] of edits) {
-          if (!code.includes(from)) this.error(`${suffix}: text to edit not found:\n${from}`);
-          code = code.replace(from, to);
+          const [first, last] = Array.isArray(from) ? from : [from, ''];
+          const start = code.indexOf(first);
+          const end = last ? code.indexOf(last, start + first.length) : start;
+          if (start < 0 || end < 0) {
+            this.error(`${suffix}: text to edit not found:\n${first}${last ? ` … ${last}` : ''}`);
+          }
+          code = code.slice(0, start) + to + code.slice(end + (last || first).length);
         }
         return {code, map: null};
       }
