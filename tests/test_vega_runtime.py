@@ -12,6 +12,7 @@ import json
 import pytest
 
 from tests.test_build import CHART_FIGURE, toc_files
+from usrussia import spec_pack
 
 HARNESS_PATH = "/vega-runtime-harness.html"
 RUNTIME_PATH = "/_static/usrussia/vega.min.js"
@@ -56,7 +57,9 @@ def built_chart_specs(built_book) -> list[tuple[str, dict]]:
         page = built_book.html / f"{name}.html"
         for spec_path, description in CHART_FIGURE.findall(page.read_text(encoding="utf-8")):
             script = (page.parent / html.unescape(spec_path)).read_text(encoding="utf-8")
-            vega = json.loads(script[script.index(",") + 1 : script.rindex(")")])
+            # Packed as pages load it (usrussia.spec_pack); unpacked as charts.js does.
+            packed = json.loads(script[script.index(",") + 1 : script.rindex(")")])
+            vega = spec_pack.unpack_spec(packed)
             charts.append((f"{name}: {html.unescape(description)[:70]!r}", vega))
     return charts
 
