@@ -391,3 +391,35 @@ def test_a_data_column_named_like_a_vega_property_is_dropped_when_nothing_reads_
     vega = render.prepare_chart(shown.to_dict())["vega"]
     rows = [row for d in vega["data"] for row in d.get("values", [])]
     assert rows and all(row["description"] for row in rows), rows
+
+
+@pytest.mark.parametrize(
+    ("builder", "arguments"),
+    [
+        ("bars", {"x": "year", "y": "share", "x_title": None, "y_title": "Share"}),
+        ("ranked_bars", {"x": "share", "y": "year", "x_title": "Share"}),
+        ("lines", {"x": "year", "y": "share", "series": "party", "y_title": "Share"}),
+        (
+            "slopes",
+            {
+                "x": "year",
+                "y": "share",
+                "series": "party",
+                "order": ["2014"],
+                "x_title": None,
+                "y_title": "Share",
+            },
+        ),
+    ],
+)
+def test_a_builder_given_a_column_the_frame_lacks_says_which(builder, arguments):
+    """The Geneva solution once charted x="year" from a frame whose column was "date":
+    Altair drew one bar labelled "undefined". A builder now refuses, naming the column."""
+    frame = pd.DataFrame({"date": [2014, 2015], "share": [10.0, 20.0], "party": ["a", "b"]})
+    with pytest.raises(usrussia.charts.ColumnNotFoundError) as error:
+        getattr(usrussia.charts, builder)(
+            frame, title="t", description="d", datasets=[], **arguments
+        )
+    message = str(error.value)
+    assert f"{builder}: no column" in message and "'year'" in message, message
+    assert "'date', 'share', 'party'" in message, message

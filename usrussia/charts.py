@@ -23,6 +23,30 @@ from usrussia.theme import (
 )
 
 
+class ColumnNotFoundError(KeyError):
+    """A chart builder was given a column name its data frame does not have."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def require_columns(frame: pd.DataFrame, builder: str, **columns: str | None) -> None:
+    """Raise ``ColumnNotFoundError`` naming the builder, the argument, the missing column and
+    the frame's columns, for each ``argument=column`` given that is not a column of
+    ``frame``. Altair draws a field it cannot find as empty ("undefined") without a word,
+    so every builder checks the columns it encodes before it draws."""
+    missing = [
+        f"{argument}={name!r}"
+        for argument, name in columns.items()
+        if name is not None and name not in frame.columns
+    ]
+    if missing:
+        raise ColumnNotFoundError(
+            f"{builder}: no column {', '.join(missing)} in the data frame, whose columns are "
+            f"{', '.join(map(repr, frame.columns))}"
+        )
+
+
 def titled(
     chart: alt.TopLevelMixin, title: str, datasets, *, subtitle: str | None = None, description: str
 ) -> alt.TopLevelMixin:
@@ -57,6 +81,7 @@ def line_by_party(
     tooltip_format: str = ",.0f",
 ) -> alt.TopLevelMixin:
     """One line per party (U.S. and Russia in their fixed colours), with an optional limit."""
+    require_columns(frame, "line_by_party", x=x, y=y)
     base = alt.Chart(frame).encode(
         x=alt.X(f"{x}:T").title(x_title),
         y=alt.Y(f"{y}:Q").title(y_title).scale(zero=True),
@@ -174,6 +199,7 @@ def bars(
     tooltip_format: str = ",.0f",
 ) -> alt.TopLevelMixin:
     """A bar chart; ``color`` may name a party column to use the party colours."""
+    require_columns(frame, "bars", x=x, y=y, color=color)
     encoding = {
         "x": alt.X(f"{x}:{x_type}").title(x_title),
         "y": alt.Y(f"{y}:Q").title(y_title),
@@ -247,6 +273,7 @@ def lines(
     default when ``series`` is "party"); ``limit`` draws a dashed line with
     ``limit_label``; ``band`` = (start, end, label) shades a period behind the lines.
     """
+    require_columns(frame, "lines", x=x, y=y, series=series)
     pick = alt.selection_point(fields=[series], bind="legend")
     x_axis = alt.X(f"{x}:{x_type}").title(None)
     if x_type == "Q":
@@ -318,6 +345,7 @@ def lines_by_party_choice(
 ) -> alt.TopLevelMixin:
     """Lines by party for one of several ``measures`` (column -> label), picked with radio
     buttons; each measure's limit from ``limits`` (column -> value) is drawn with it."""
+    require_columns(frame, "lines_by_party_choice", x=x)
     long = frame.melt(
         id_vars=[x, "party"], value_vars=list(measures), var_name="measure", value_name="count"
     )
@@ -382,6 +410,7 @@ def events_by_phase(
     """Dated events as points, one row per phase; ``phases`` = [(name, first day, last
     day)] in order. Click a legend entry to pick out a phase; hover for ``event`` and
     ``detail``. Raises ValueError if an event falls in no phase (none is dropped)."""
+    require_columns(events, "events_by_phase", event=event, detail=detail)
     order = [name for name, _, _ in phases]
 
     def phase_of(date: pd.Timestamp) -> str:
@@ -437,6 +466,7 @@ def bars_by(
     if ``stack``. Click the legend to pick a group out. ``outline`` names a boolean column
     whose True rows get a black outline; ``x_domain`` fixes the categories shown (so that
     a year without rows still appears); ``tooltip`` maps further columns to hover titles."""
+    require_columns(frame, "bars_by", x=x, y=y, group=group, outline=outline)
     pick = alt.selection_point(fields=[group], bind="legend")
     x_axis = alt.X(f"{x}:O").title(x_title)
     if x_domain is not None:
@@ -492,6 +522,7 @@ def cumulative_steps(
 
     ``tooltip`` maps further columns to show on hover to their titles.
     """
+    require_columns(frame, "cumulative_steps", category=category)
     ordered = frame.sort_values("date", ignore_index=True)
     ordered = ordered.assign(cumulative=range(1, len(ordered) + 1))
     pick = alt.selection_point(fields=[category], bind="legend")
@@ -586,6 +617,7 @@ def lines_over_episodes(
     ``episodes`` (rows of the ``episodes`` dataset), a dashed rule at each episode's start
     (the only mark of a one-day episode). ``x_domain`` (two dates) limits the time axis;
     the legend sits below the plot, one entry a line, so that long names fit a phone."""
+    require_columns(frame, "lines_over_episodes", x=x, y=y, series=series)
     bands_frame = episodes.assign(episode_label=episodes["episode"].map(EPISODE_LABELS))
     x_axis = alt.X("start_date:T")
     if x_domain is not None:
@@ -645,6 +677,7 @@ def ranked_bars(
 ) -> alt.TopLevelMixin:
     """Horizontal bars of ``x`` (a number) per ``y`` (a label), longest first. Keep
     ``x_title`` short (it must fit under a phone-wide plot); say more in ``subtitle``."""
+    require_columns(frame, "ranked_bars", x=x, y=y)
     chart = (
         alt.Chart(frame)
         .mark_bar()
@@ -677,6 +710,7 @@ def stacked_shares(
 ) -> alt.TopLevelMixin:
     """One horizontal bar per ``y``, split into the shares of each ``group`` (stacked to
     100%) in the colour order ``order``; ``x`` holds the counts. Keep ``x_title`` short."""
+    require_columns(frame, "stacked_shares", x=x, y=y, group=group)
     chart = (
         alt.Chart(frame)
         .mark_bar()
@@ -717,6 +751,7 @@ def slopes(
     """A slope chart: for each ``series``, a line between its values of ``y`` at the points
     ``order`` of ``x`` (for example "start" and "end"). The legend sits below the plot and
     the width is set, so that the chart fits a phone's column."""
+    require_columns(frame, "slopes", x=x, y=y, series=series)
     chart = (
         alt.Chart(frame)
         .mark_line(point=True)
