@@ -391,3 +391,57 @@ def test_a_data_column_named_like_a_vega_property_is_dropped_when_nothing_reads_
     vega = render.prepare_chart(shown.to_dict())["vega"]
     rows = [row for d in vega["data"] for row in d.get("values", [])]
     assert rows and all(row["description"] for row in rows), rows
+
+
+MONTHS = "January February March April May June July August September October November December"
+_SVG_TEXT = re.compile(r"<text(?P<attributes>[^>]*)>(?P<text>[^<]*)</text>")
+_TRANSLATE_X = re.compile(r'transform="translate\(([-\d.]+),')
+
+
+def shown_texts(svg: str) -> list[tuple[float, str]]:
+    """The texts a static drawing shows (not those hidden by overlap removal), with their x."""
+    return [
+        (float(_TRANSLATE_X.search(m["attributes"]).group(1)), m["text"])
+        for m in _SVG_TEXT.finditer(svg)
+        if 'opacity="0"' not in m["attributes"] and _TRANSLATE_X.search(m["attributes"])
+    ]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "every"),
+    [("2022-02-21", "2026-02-05", "45D"), ("2001-02-01", "2025-02-01", "90D")],
+)
+def test_static_time_axes_of_years_are_labelled_with_years(start, end, every):
+    frame = pd.DataFrame({"date": pd.date_range(start, end, freq=every)})
+    frame["value"] = range(len(frame))
+    chart = alt.Chart(frame).mark_point().encode(x="date:T", y="value:Q")
+    for drawing in render.prepare_chart(chart.to_dict())["static"]:
+        texts = [text for _, text in shown_texts(drawing["svg"])]
+        years = [text for text in texts if re.fullmatch(r"\d{4}", text)]
+        assert len(years) >= 2, (drawing["width"], texts)
+        assert not set(texts) & set(MONTHS.split()), (drawing["width"], texts)
+
+
+def test_a_short_static_time_axis_names_its_year():
+    frame = pd.DataFrame({"date": pd.date_range("2023-03-10", "2023-11-05", freq="10D")})
+    frame["value"] = 1
+    chart = alt.Chart(frame).mark_point().encode(x="date:T", y="value:Q")
+    for drawing in render.prepare_chart(chart.to_dict())["static"]:
+        texts = [text for _, text in shown_texts(drawing["svg"])]
+        assert any(re.search(r"\b2023\b", text) for text in texts), (drawing["width"], texts)
+
+
+def test_static_year_labels_keep_apart():
+    """Years on a quantitative axis (``charts.lines`` with ``x_type="Q"``) never run together."""
+    frame = pd.DataFrame({"year": range(1991, 2025)})
+    frame["value"] = range(len(frame))
+    chart = (
+        alt.Chart(frame)
+        .mark_line()
+        .encode(x=alt.X("year:Q").axis(format="d").scale(zero=False), y="value:Q")
+    )
+    for drawing in render.prepare_chart(chart.to_dict())["static"]:
+        xs = sorted(x for x, text in shown_texts(drawing["svg"]) if re.fullmatch(r"\d{4}", text))
+        gaps = [b - a for a, b in zip(xs, xs[1:], strict=False)]
+        # A year at 12 px is about 28 px wide; the first label starts at its tick.
+        assert len(xs) >= 3 and min(gaps) >= 34, (drawing["width"], xs)
