@@ -78,7 +78,7 @@ LIGHT_BACKGROUND = "#ffffff"
 # Below this width (px), legends stack their entries (charts.js uses the same).
 NARROW = 500
 # Bump when the preparation changes: cached charts are then prepared again.
-PREPARATION_VERSION = "9"
+PREPARATION_VERSION = "10"
 
 
 def in_book_build() -> bool:
@@ -390,8 +390,8 @@ _DEFAULT_TICK_COUNT = re.compile(r"^ceil\(([A-Za-z_$][\w$]*)/40\)$")
 _MS_PER_YEAR = 365.25 * 24 * 3600 * 1000
 # From this span on (years), a time axis has a tick per year (or per 2, 5, 10... years).
 YEAR_TICKS_FROM = 2
-# The room (px) one year label takes on the axis, with space around it.
-YEAR_LABEL_ROOM = 56
+# The room (px) one year label takes on the axis: about 28 px of "2024" at 12 px, and a gap.
+YEAR_LABEL_ROOM = 40
 
 
 def _year_tick_count(scale: str, width: str) -> str:
