@@ -244,7 +244,10 @@ AXIS_LABEL_PROBLEMS = r"""([gap, overlaps]) => {
   const day = 24 * 3600 * 1000;
   document.querySelectorAll('figure.usrussia-chart').forEach((figure, i) => {
     // Every solution is open: a chart not shown would go unchecked.
-    if (!figure.getClientRects().length) { problems.push(`chart ${i + 1}: not shown`); return; }
+    if (!figure.getClientRects().length || getComputedStyle(figure).visibility === 'hidden') {
+      problems.push(`chart ${i + 1}: not shown`);
+      return;
+    }
     const svg = figure.querySelector('.usrussia-chart-live svg');
     if (!svg) { problems.push(`chart ${i + 1}: not drawn`); return; }
     svg.querySelectorAll('g.role-axis').forEach(axis => {
@@ -284,6 +287,12 @@ AXIS_LABEL_PROBLEMS = r"""([gap, overlaps]) => {
 }"""
 
 
+# Solutions (sphinx-togglebutton) and dropdowns opened as a reader opens them.
+OPEN_EVERY_SOLUTION = """() => {
+  document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+}"""
+
 # Widths at which no two axis labels may overlap (all of them, and 360 px, for the years).
 LABEL_WIDTHS = [390, 768, 1280, 1920]
 
@@ -299,7 +308,7 @@ def test_axes_show_years_and_their_labels_never_run_together(browser, site, char
     try:
         for page_name in chart_pages:
             page.goto(f"{site}/{page_name}.html", wait_until="load")
-            page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+            page.evaluate(OPEN_EVERY_SOLUTION)
             page.evaluate("() => window.usrussiaCharts && window.usrussiaCharts.drawAll()")
             found = page.evaluate(AXIS_LABEL_PROBLEMS, [LABEL_GAP, width in LABEL_WIDTHS])
             problems += [f"{page_name} at {width}px: {p}" for p in found]
