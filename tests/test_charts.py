@@ -451,3 +451,15 @@ def test_static_year_labels_keep_apart(kind, years):
         gaps = [b - a for a, b in zip(xs, xs[1:], strict=False)]
         # A year at 12 px is about 28 px wide; the first label starts at its tick.
         assert len(xs) >= 2 and min(gaps) >= 34, (drawing["width"], xs)
+
+
+def test_jupyterlab_gets_the_same_year_ticks_and_an_axis_set_by_hand_is_left_alone():
+    frame = pd.DataFrame({"date": pd.date_range("2019-01-01", "2024-01-01", freq="90D")})
+    frame["value"] = 1
+    default = alt.Chart(frame).mark_point().encode(x="date:T", y="value:Q")
+    by_hand = default.encode(x=alt.X("date:T").axis(format="%b %Y", tickCount=4))
+    for chart, changed in ((default, True), (by_hand, False)):
+        vega = render.notebook_renderer(chart.to_dict())[render.NOTEBOOK_MIME]
+        x_axes = [axis for axis in vega["axes"] if axis["scale"] == "x"]
+        counts = [json.dumps(axis.get("tickCount")) for axis in x_axes]
+        assert x_axes and all(("interval: 'year'" in c) == changed for c in counts), counts
