@@ -230,6 +230,93 @@ def test_charts_fit_their_column_and_nothing_scrolls_sideways(browser, site, wid
     assert not problems, "\n".join(problems[:30])
 
 
+# Two labels of one axis closer than this (px) read as one ("19921994").
+LABEL_GAP = 2
+
+AXIS_LABEL_PROBLEMS = r"""([gap, overlaps]) => {
+  const problems = [];
+  const shown = (text) => {
+    for (let n = text; n && n.tagName !== 'svg'; n = n.parentElement) {
+      if (getComputedStyle(n).opacity === '0') return false;
+    }
+    return text.textContent.trim() && text.getBoundingClientRect().width > 0;
+  };
+  const day = 24 * 3600 * 1000;
+  document.querySelectorAll('figure.usrussia-chart').forEach((figure, i) => {
+    // Every solution is open: a chart not shown would go unchecked.
+    if (!figure.getClientRects().length || getComputedStyle(figure).visibility === 'hidden') {
+      problems.push(`chart ${i + 1}: not shown`);
+      return;
+    }
+    const svg = figure.querySelector('.usrussia-chart-live svg');
+    if (!svg) { problems.push(`chart ${i + 1}: not drawn`); return; }
+    svg.querySelectorAll('g.role-axis').forEach(axis => {
+      const about = axis.getAttribute('aria-label') || '';
+      const texts = [...axis.querySelectorAll('g.role-axis-label text')].filter(shown);
+      const labels = texts.map(t => t.textContent.trim());
+      // A time axis spanning more than a year names at least one year.
+      const from = /time scale with values from \w+, (.+?), [\d:]+ [AP]M to \w+, (.+?), /;
+      const span = about.match(from);
+      if (span && Date.parse(span[2]) - Date.parse(span[1]) > 366 * day &&
+          !labels.some(label => /\b\d{4}\b/.test(label))) {
+        problems.push(`chart ${i + 1}: a time axis of more than a year without a year: ` +
+                      labels.join(' | '));
+      }
+      if (!overlaps) return;
+      // No two labels of one axis overlap, nor stand closer than `gap` side by side. Each
+      // label's ink is taken as its font size high (its box adds the line's leading).
+      const boxes = texts.map(t => {
+        const r = t.getBoundingClientRect();
+        const trim = Math.max(0, (r.height - parseFloat(getComputedStyle(t).fontSize)) / 2);
+        return {left: r.left, right: r.right, top: r.top + trim, bottom: r.bottom - trim};
+      });
+      for (let a = 0; a < boxes.length; a++) {
+        for (let b = a + 1; b < boxes.length; b++) {
+          const p = boxes[a], q = boxes[b];
+          const across = Math.max(q.left - p.right, p.left - q.right);
+          const down = Math.max(q.top - p.bottom, p.top - q.bottom);
+          if (down < 0 && across < gap) {
+            problems.push(`chart ${i + 1}: axis labels "${labels[a]}" and "${labels[b]}" ` +
+                          `${across < 0 ? 'overlap' : 'touch'} (${across.toFixed(1)}px apart)`);
+          }
+        }
+      }
+    });
+  });
+  return problems;
+}"""
+
+
+# Solutions (sphinx-togglebutton) and dropdowns opened as a reader opens them.
+OPEN_EVERY_SOLUTION = """() => {
+  document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+}"""
+
+# Widths at which no two axis labels may overlap (all of them, and 360 px, for the years).
+LABEL_WIDTHS = [390, 768, 1280, 1920]
+
+
+@pytest.mark.parametrize("width", [360, *LABEL_WIDTHS])
+def test_axes_show_years_and_their_labels_never_run_together(browser, site, chart_pages, width):
+    """On every chart page, with every solution opened: a time axis that spans more than a
+    year shows at least one year (from 360 px on), and no two labels of an axis overlap or
+    touch (at LABEL_WIDTHS)."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    problems = []
+    try:
+        for page_name in chart_pages:
+            page.goto(f"{site}/{page_name}.html", wait_until="load")
+            page.evaluate(OPEN_EVERY_SOLUTION)
+            page.evaluate("() => window.usrussiaCharts && window.usrussiaCharts.drawAll()")
+            found = page.evaluate(AXIS_LABEL_PROBLEMS, [LABEL_GAP, width in LABEL_WIDTHS])
+            problems += [f"{page_name} at {width}px: {p}" for p in found]
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems[:40])
+
+
 CONTRAST_PROBLEMS = """() => {
   const canvas = document.createElement('canvas').getContext('2d');
   const rgb = (color) => {

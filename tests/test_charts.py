@@ -423,3 +423,75 @@ def test_a_builder_given_a_column_the_frame_lacks_says_which(builder, arguments)
     message = str(error.value)
     assert f"{builder}: no column" in message and "'year'" in message, message
     assert "'date', 'share', 'party'" in message, message
+
+
+MONTHS = "January February March April May June July August September October November December"
+_SVG_TEXT = re.compile(r"<text(?P<attributes>[^>]*)>(?P<text>[^<]*)</text>")
+_TRANSLATE_X = re.compile(r'transform="translate\(([-\d.]+),')
+
+
+def shown_texts(svg: str) -> list[tuple[float, str]]:
+    """The texts a static drawing shows (not those hidden by overlap removal), with their x."""
+    return [
+        (float(_TRANSLATE_X.search(m["attributes"]).group(1)), m["text"])
+        for m in _SVG_TEXT.finditer(svg)
+        if 'opacity="0"' not in m["attributes"] and _TRANSLATE_X.search(m["attributes"])
+    ]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "every"),
+    [("2022-02-21", "2026-02-05", "45D"), ("2001-02-01", "2025-02-01", "90D")],
+)
+def test_static_time_axes_of_years_are_labelled_with_years(start, end, every):
+    frame = pd.DataFrame({"date": pd.date_range(start, end, freq=every)})
+    frame["value"] = range(len(frame))
+    chart = alt.Chart(frame).mark_point().encode(x="date:T", y="value:Q")
+    for drawing in render.prepare_chart(chart.to_dict())["static"]:
+        texts = [text for _, text in shown_texts(drawing["svg"])]
+        years = [text for text in texts if re.fullmatch(r"\d{4}", text)]
+        assert len(years) >= 2, (drawing["width"], texts)
+        assert not set(texts) & set(MONTHS.split()), (drawing["width"], texts)
+
+
+def test_a_short_static_time_axis_names_its_year():
+    frame = pd.DataFrame({"date": pd.date_range("2023-03-10", "2023-11-05", freq="10D")})
+    frame["value"] = 1
+    chart = alt.Chart(frame).mark_point().encode(x="date:T", y="value:Q")
+    for drawing in render.prepare_chart(chart.to_dict())["static"]:
+        texts = [text for _, text in shown_texts(drawing["svg"])]
+        assert any(re.search(r"\b2023\b", text) for text in texts), (drawing["width"], texts)
+
+
+@pytest.mark.parametrize("years", [2, 4, 11, 24, 33])
+@pytest.mark.parametrize("kind", ["time", "number"])
+def test_static_year_labels_keep_apart(kind, years):
+    """Years on a time axis, or on a quantitative one (``charts.lines`` with ``x_type="Q"``),
+    never run together ("20132014") at any width of the static drawings."""
+    if kind == "time":
+        frame = pd.DataFrame(
+            {"date": pd.date_range("1991-03-01", periods=years * 4 + 1, freq="QS")}
+        )
+        x = alt.X("date:T")
+    else:
+        frame = pd.DataFrame({"year": range(1991, 1992 + years)})
+        x = alt.X("year:Q").axis(format="d").scale(zero=False)
+    frame["value"] = range(len(frame))
+    chart = alt.Chart(frame).mark_line().encode(x=x, y="value:Q")
+    for drawing in render.prepare_chart(chart.to_dict())["static"]:
+        xs = sorted(x for x, text in shown_texts(drawing["svg"]) if re.fullmatch(r"\d{4}", text))
+        gaps = [b - a for a, b in zip(xs, xs[1:], strict=False)]
+        # A year at 12 px is about 28 px wide; the first label starts at its tick.
+        assert len(xs) >= 2 and min(gaps) >= 34, (drawing["width"], xs)
+
+
+def test_jupyterlab_gets_the_same_year_ticks_and_an_axis_set_by_hand_is_left_alone():
+    frame = pd.DataFrame({"date": pd.date_range("2019-01-01", "2024-01-01", freq="90D")})
+    frame["value"] = 1
+    default = alt.Chart(frame).mark_point().encode(x="date:T", y="value:Q")
+    by_hand = default.encode(x=alt.X("date:T").axis(format="%b %Y", tickCount=4))
+    for chart, changed in ((default, True), (by_hand, False)):
+        vega = render.notebook_renderer(chart.to_dict())[render.NOTEBOOK_MIME]
+        x_axes = [axis for axis in vega["axes"] if axis["scale"] == "x"]
+        counts = [json.dumps(axis.get("tickCount")) for axis in x_axes]
+        assert x_axes and all(("interval: 'year'" in c) == changed for c in counts), counts

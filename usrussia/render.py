@@ -78,7 +78,7 @@ LIGHT_BACKGROUND = "#ffffff"
 # Below this width (px), legends stack their entries (charts.js uses the same).
 NARROW = 500
 # Bump when the preparation changes: cached charts are then prepared again.
-PREPARATION_VERSION = "8"
+PREPARATION_VERSION = "10"
 
 
 def in_book_build() -> bool:
@@ -120,7 +120,7 @@ def notebook_renderer(spec: dict, **_metadata) -> dict:
     under the MIME type they draw with their own Vega, and the chart's description as text
     for any frontend that draws none. Raises ``ValueError`` (from vl-convert) for a spec it
     cannot compile."""
-    vega = vl_convert.vegalite_to_vega(spec, vl_version=VEGA_LITE_VERSION)
+    vega = years_on_time_axes(vl_convert.vegalite_to_vega(spec, vl_version=VEGA_LITE_VERSION))
     return {NOTEBOOK_MIME: vega, "text/plain": f"<Chart: {describe(spec)}>"}
 
 
@@ -383,6 +383,74 @@ def make_marks_readable(vega: dict, background: str) -> dict:
     return vega
 
 
+# --- Time axes that always name their years -------------------------------------------
+
+# Vega-Lite's default tick count for a continuous axis: ``ceil(<width signal>/40)``.
+_DEFAULT_TICK_COUNT = re.compile(r"^ceil\(([A-Za-z_$][\w$]*)/40\)$")
+_MS_PER_YEAR = 365.25 * 24 * 3600 * 1000
+# From this span on (years), a time axis has a tick per year (or per 2, 5, 10... years).
+YEAR_TICKS_FROM = 2
+# The room (px) one year label takes on the axis: about 28 px of "2024" at 12 px, and a gap.
+YEAR_LABEL_ROOM = 40
+
+
+def _year_tick_count(scale: str, width: str) -> str:
+    """A Vega expression for a time axis's ticks: every 1, 2, 5, 10, 20, 50 or 100 years
+    (as many as ``width`` px give room for) when the scale's domain spans at least
+    ``YEAR_TICKS_FROM`` years, else Vega-Lite's default count."""
+    years = f"(span(domain('{scale}')) / {_MS_PER_YEAR:.0f})"
+    per_label = f"({years} / max(1, floor({width} / {YEAR_LABEL_ROOM})))"
+    step = " : ".join(f"{per_label} <= {s} ? {s}" for s in (1, 2, 5, 10, 20, 50)) + " : 100"
+    return f"{years} >= {YEAR_TICKS_FROM} ? {{interval: 'year', step: {step}}} : ceil({width}/40)"
+
+
+def years_on_time_axes(vega: dict) -> dict:
+    """Make every time axis of a compiled Vega spec name its years, at any width.
+
+    Vega's default labels name a year only at a January tick and the month elsewhere; on a
+    wide chart the ticks come every quarter and overlap removal drops every other label,
+    the Januaries with them, leaving "April October April October". So an axis whose
+    domain spans ``YEAR_TICKS_FROM`` years or more gets a tick per year (or per 2, 5, 10...
+    years on a narrow chart), labelled with the year; a shorter one keeps Vega's ticks and
+    its first label carries the year ("April 2023"). Only axes left at Vega-Lite's default
+    ticks and labels are changed (not one with its own ``values``, ``tickCount``,
+    ``format`` or label text). In place, at any depth; returns ``vega``."""
+
+    def visit(group: dict) -> None:
+        time_scales = {
+            scale["name"]: scale.get("type")
+            for scale in group.get("scales") or []
+            if isinstance(scale, dict) and scale.get("type") in ("time", "utc")
+        }
+        for axis in group.get("axes") or []:
+            kind = time_scales.get(axis.get("scale"))
+            count = axis.get("tickCount")
+            default = (
+                _DEFAULT_TICK_COUNT.match(count.get("signal", ""))
+                if isinstance(count, dict)
+                else None
+            )
+            if not kind or not default or "values" in axis or "format" in axis:
+                continue
+            axis["tickCount"] = {"signal": _year_tick_count(axis["scale"], default.group(1))}
+            labels = axis.setdefault("encode", {}).setdefault("labels", {})
+            update = labels.setdefault("update", {})
+            if "text" in update or axis.get("labels") is False:
+                continue
+            to_text = "utcFormat" if kind == "utc" else "timeFormat"
+            on_a_new_year = f"{to_text}(datum.value, '%m%d%H%M%S%L') === '0101000000000'"
+            update["text"] = {
+                "signal": f"datum.index === 0 && !({on_a_new_year}) ? datum.label + ' ' + "
+                f"{to_text}(datum.value, '%Y') : datum.label"
+            }
+        for mark in group.get("marks") or []:
+            if isinstance(mark, dict) and mark.get("type") == "group":
+                visit(mark)
+
+    visit(vega)
+    return vega
+
+
 # --- Preparation at build time -------------------------------------------------------------
 
 
@@ -553,11 +621,13 @@ def prepare_chart(spec: dict) -> dict:
     statics = []
     for width, media in STATIC_VARIANTS:
         vega = vl_convert.vegalite_to_vega(_sized_for(spec, width), vl_version=VEGA_LITE_VERSION)
+        years_on_time_axes(vega)
         make_marks_readable(vega, LIGHT_BACKGROUND)
         fit_legends(vega, width)
         svg = compact_svg(vl_convert.vega_to_svg(vega))
         svg_width, svg_height = _svg_size(svg)
         statics.append({"width": svg_width, "height": svg_height, "media": media, "svg": svg})
-    vega = drop_unread_fields(vl_convert.vegalite_to_vega(spec, vl_version=VEGA_LITE_VERSION))
+    vega = vl_convert.vegalite_to_vega(spec, vl_version=VEGA_LITE_VERSION)
+    vega = drop_unread_fields(years_on_time_axes(vega))
     vega["usermeta"] = {"usrussia": headline_paragraphs(spec)}
     return {"vega": vega, "fits": _is_single_view(spec), "static": statics}
