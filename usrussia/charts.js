@@ -179,14 +179,10 @@
     }
   }
 
-  // Every colour a mark is drawn in, made visible on this mode's background (WCAG 1.4.11,
-  // 3:1): fixed fills and strokes of bars, lines, points and areas, conditional colours
-  // (a black outline on chosen bars), legend swatches, and the colour scales' ranges
-  // (which the marks and the legends both draw from). Colours that already reach 3:1 are
-  // kept, so hues stay as designed; the others are mixed towards white on a dark page (or
-  // black on a light one) just enough. A black or white (an outline, a marker) becomes
-  // the theme's text colour, so that "black" in light mode is the light text colour in
-  // dark mode. Translucent fills (a shaded period behind the data) are left alone.
+  // Every mark colour (fixed and conditional fills and strokes, legend swatches, colour
+  // scales' ranges) made 3:1 on this mode's background (WCAG 1.4.11): colours that reach
+  // it are kept; others are mixed towards white (dark page) or black just enough; black
+  // or white (an outline) becomes the text colour. Translucent washes are left alone.
   const COLOR_CHANNELS = ["fill", "stroke"];
   const COLOR_LIKE = /^(#|rgba?\(|hsla?\(|[a-z]+$)/i;
 
@@ -400,10 +396,8 @@
       const text = Array.isArray(given) ? given.join(" ") : given;
       if (typeof text !== "string" || !text.trim()) return;
       const pick = (key, fallback) => axis[key] ?? yConfig[key] ?? config[key] ?? fallback;
-      const font = `${pick("titleFontWeight", "bold")} ${pick("titleFontSize", 11)}px ${pick(
-        "titleFont",
-        (spec.config || {}).font || "sans-serif",
-      )}`;
+      const family = pick("titleFont", (spec.config || {}).font || "sans-serif");
+      const font = `${pick("titleFontWeight", "bold")} ${pick("titleFontSize", 11)}px ${family}`;
       const signal = `${AXIS_TITLE}${index}`;
       const lines = Array.isArray(given) ? given : [given];
       spec.signals = [...(spec.signals || []), { name: signal, value: lines }];
@@ -443,6 +437,19 @@
       const room = width - 130;
       legend.labelLimit = legend.labelLimit ? Math.min(legend.labelLimit, room) : room;
     }
+  }
+
+  // A width Vega-Lite derived from a band step (bars with no set width) made a set width,
+  // the band scale spread over it, as render.py does for the static drawings.
+  function unstepWidth(spec) {
+    const signals = spec.signals || [];
+    const derived = signals.find((s) => s.name === "width" && s.update);
+    if (!derived || spec.layout || !/^bandspace\(/.test(derived.update)) return;
+    const stepped = (spec.scales || []).filter((s) => s.range && s.range.step);
+    if (stepped.length !== 1 || stepped[0].name !== "x") return;
+    stepped[0].range = [0, { signal: "width" }];
+    spec.signals = signals.filter((s) => s !== derived);
+    spec.width = typeof spec.width === "number" ? spec.width : 400;
   }
 
   // A chart drawn as one view (or a layer) fits any box; its width and height come from
@@ -556,9 +563,8 @@
     };
     for (let round = 0; round < 4; round++) {
       await fitHeight();
-      // A vertical axis title longer than the plot is tall pushes the chart's bounds up
-      // and down, and the box is then kept by squashing the plot: wrap the title to the
-      // plot's height, let the plot grow back, and wrap again to the height it reached.
+      // A vertical axis title longer than the plot pushes the bounds out, and the box is
+      // kept by squashing the plot: wrap it to the plot's height, which then grows back.
       for (let rewrap = 0; rewrap < 3 && wrapAxisTitles(chart, titles, chart.height()); rewrap++) {
         await chart.runAsync();
         await fitHeight();
@@ -703,6 +709,7 @@
     spec.config = merge(spec.config || {}, modeConfig(colours));
     readableMarks(spec, colours);
     visibleMarks(spec, colours);
+    unstepWidth(spec);
     const fitted = fits(spec) && width > 0 && height > 0;
     let titles = [];
     if (fitted) {
@@ -737,8 +744,10 @@
       // moves the plot in by as much.
       await fitBox(chart, svg, height, spec, titles);
     }
-    if (svg && Number(svg.getAttribute("height")) > height + 1) {
-      // Still too tall (or a chart that cannot be fitted): scale it, whole, into the box.
+    const tooWide = svg && Number(svg.getAttribute("width")) > width + 1;
+    if (svg && (tooWide || Number(svg.getAttribute("height")) > height + 1)) {
+      // Still too tall or too wide (a chart that cannot be fitted): scale it, whole, into
+      // the box.
       svg.style.width = "100%";
       svg.style.height = "100%";
     }
