@@ -383,6 +383,153 @@ def test_every_chart_text_has_enough_contrast(browser, site, chart_pages, scheme
     assert not problems, "\n".join(problems[:30])
 
 
+# Every drawn mark (bars, lines, points, areas, rules, legend swatches, outlines): its
+# fill and its stroke, as seen (opacity blended over the background), against the page
+# behind the chart. Grid lines are left out: they are faint by design (1.5:1), not data.
+MARK_CONTRAST_PROBLEMS = """() => {
+  const rgb = (color) => {
+    const m = (color.match(/[\\d.]+/g) || ['0', '0', '0', '0']).map(Number);
+    return {c: m.slice(0, 3).map(v => v / 255), a: m.length > 3 ? m[3] : 1};
+  };
+  const lum = (c) => {
+    const [r, g, b] = c.map(v => v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const background = (node) => {
+    for (; node && node.nodeType === 1; node = node.parentElement) {
+      const {c, a} = rgb(getComputedStyle(node).backgroundColor);
+      if (a >= 0.5) return c;
+    }
+    return [1, 1, 1];
+  };
+  const problems = [];
+  let checked = 0;
+  document.querySelectorAll('figure.usrussia-chart').forEach((figure, i) => {
+    const bg = background(figure);
+    const marks = figure.querySelectorAll(
+      '.usrussia-chart-live svg :is(rect, path, line, circle, polygon, polyline)');
+    marks.forEach(mark => {
+      if (mark.closest('text, .role-axis-grid, .background, defs, clipPath')) return;
+      const style = getComputedStyle(mark);
+      if (style.visibility === 'hidden' || style.display === 'none') return;
+      let opacity = Number(style.opacity);
+      for (let g = mark.parentElement; g && g.tagName !== 'svg'; g = g.parentElement) {
+        opacity *= Number(getComputedStyle(g).opacity);
+      }
+      const box = mark.getBoundingClientRect();
+      if (opacity === 0 || (!box.width && !box.height)) return;
+      const paints = [['fill', style.fill, Number(style.fillOpacity)]];
+      if (style.stroke !== 'none' && parseFloat(style.strokeWidth) > 0) {
+        paints.push(['stroke', style.stroke, Number(style.strokeOpacity)]);
+      }
+      for (const [kind, paint, paintOpacity] of paints) {
+        if (paint === 'none' || paint.startsWith('url')) continue;
+        let {c, a} = rgb(paint);
+        a *= paintOpacity * opacity;
+        // Translucent washes (a shaded period behind the data) are not marks to be seen
+        // against the page on their own.
+        if (a < 0.5) continue;
+        const seen = c.map((v, k) => v * a + bg[k] * (1 - a));
+        const [x, y] = [lum(seen), lum(bg)].sort((p, q) => q - p);
+        const ratio = (x + 0.05) / (y + 0.05);
+        checked += 1;
+        if (ratio < 3) {
+          const group = mark.closest('[class*="role-"]');
+          const role = group ? group.getAttribute('class') : mark.tagName;
+          problems.push(`chart ${i + 1}: ${kind} ${paint} of ${role} ${ratio.toFixed(2)}:1`);
+        }
+      }
+    });
+  });
+  return {problems: [...new Set(problems)], checked};
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_chart_mark_has_enough_contrast(browser, site, chart_pages, scheme):
+    """WCAG 1.4.11 (3:1) for every bar, line, point, area, rule, outline and legend
+    swatch in every chart, in light and in dark mode: a black bar or outline set in a
+    chart's spec must not vanish on the dark page."""
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems, checked = [], 0
+    try:
+        for page_name in chart_pages:
+            page.goto(f"{site}/{page_name}.html", wait_until="load")
+            assert page.evaluate("() => document.documentElement.dataset.theme") == scheme
+            page.evaluate("() => window.usrussiaCharts.drawAll()")
+            result = page.evaluate(MARK_CONTRAST_PROBLEMS)
+            checked += result["checked"]
+            problems += [f"{page_name} ({scheme}): {p}" for p in result["problems"]]
+    finally:
+        context.close()
+    assert checked > 500, f"only {checked} chart marks were checked"
+    assert not problems, "\n".join(problems[:40])
+
+
+# The plot (the data rectangle) of each interactive chart, against the same chart's static
+# drawing at this width: the interactive redraw keeps the drawing's box, and must not buy
+# room for its text by squashing the data.
+PLOT_HEIGHTS = """async () => {
+  const figures = [...document.querySelectorAll('figure.usrussia-chart')];
+  const out = [];
+  for (const [i, figure] of figures.entries()) {
+    if (!figure.getClientRects().length) continue;
+    const svg = figure.querySelector('.usrussia-chart-live svg');
+    const img = figure.querySelector('img.usrussia-chart-static');
+    // The root group's background is the first path Vega draws: the plot's rectangle.
+    const live = svg && svg.querySelector('path.background');
+    // The static drawing this screen shows: the first <source> whose media matches, as
+    // the browser picks (its srcset may be held back by charts.js, in a data attribute).
+    if (!img) continue;
+    let url = img.currentSrc;
+    if (!url) {
+      const source = [...figure.querySelectorAll('picture source')].find(s =>
+        !s.media || matchMedia(s.media).matches);
+      url = source ? (source.srcset || source.dataset.usrussiaSrcset)
+                   : (img.getAttribute('src') || img.dataset.usrussiaSrc);
+      url = url && new URL(url.split(/\\s/)[0], location.href).href;
+    }
+    if (!live || !url) continue;
+    const text = await (await fetch(url)).text();
+    const size = text.match(/<svg[^>]*\\bwidth="([\\d.]+)"/);
+    const plot = text.match(/<path d="M0,0h([\\d.]+)v([\\d.]+)h-/);
+    if (!size || !plot) continue;
+    const shown = figure.querySelector('.usrussia-chart-picture').getBoundingClientRect().width;
+    out.push({chart: i + 1, live: live.getBoundingClientRect().height,
+              fixed: Number(plot[2]) * shown / Number(size[1])});
+  }
+  return out;
+}"""
+
+
+def test_the_plot_of_every_chart_keeps_its_height_on_a_phone(browser, site, chart_pages):
+    """At 390 px, each interactive chart's plot is at least 60% as tall as the plot of the
+    static drawing it replaces (at the same width): a long axis title or a wrapped
+    headline must not squash the data into a strip."""
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    problems, checked = [], 0
+    try:
+        for page_name in chart_pages:
+            page.goto(f"{site}/{page_name}.html", wait_until="load")
+            page.evaluate("() => window.usrussiaCharts.drawAll()")
+            for row in page.evaluate(PLOT_HEIGHTS):
+                if not row["fixed"]:
+                    continue
+                checked += 1
+                floor = 0.6 * row["fixed"]
+                if row["live"] < floor - 0.5:
+                    problems.append(
+                        f"{page_name} chart {row['chart']}: plot {row['live']:.0f}px high, "
+                        f"static drawing's {row['fixed']:.0f}px"
+                    )
+    finally:
+        context.close()
+    assert checked > 20, f"only {checked} plots were measured"
+    assert not problems, "\n".join(problems)
+
+
 def test_glued_numbers_have_the_weight_of_their_sentence(browser, site, chart_pages):
     context = browser.new_context()
     page = context.new_page()

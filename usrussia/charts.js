@@ -179,6 +179,126 @@
     }
   }
 
+  // Every mark colour (fixed and conditional fills and strokes, legend swatches, colour
+  // scales' ranges) made 3:1 on this mode's background (WCAG 1.4.11): colours that reach
+  // it are kept; others are mixed towards white (dark page) or black just enough; black
+  // or white (an outline) becomes the text colour. Translucent washes are left alone.
+  const COLOR_CHANNELS = ["fill", "stroke"];
+  const COLOR_LIKE = /^(#|rgba?\(|hsla?\(|[a-z]+$)/i;
+
+  // An opaque colour (a translucent or transparent one is a wash, left as it is).
+  function isColor(value) {
+    if (typeof value !== "string" || !COLOR_LIKE.test(value.trim())) return false;
+    probe.fillStyle = "#010203";
+    probe.fillStyle = value;
+    const parsed = probe.fillStyle;
+    if (!parsed.startsWith("#")) return false; // "rgba(...)": not opaque
+    return parsed !== "#010203" || value.trim().toLowerCase() === "#010203";
+  }
+
+  // `color` as seen at `alpha` over the background reaching 3:1, mixed as little as needed.
+  function visibleMark(color, p, alpha = 1) {
+    if (!isColor(color)) return color;
+    const rgb = toRgb(color);
+    const bg = toRgb(p.background);
+    const seen = (c) => c.map((v, k) => v * alpha + bg[k] * (1 - alpha));
+    if (contrast(seen(rgb), bg) >= GRAPHIC_CONTRAST) return color;
+    const neutral = Math.max(...rgb) - Math.min(...rgb) < 0.08;
+    const extreme = luminance(rgb) < 0.01 || luminance(rgb) > 0.9;
+    if (neutral && extreme && contrast(seen(toRgb(p.text)), bg) >= GRAPHIC_CONTRAST) return p.text;
+    const target = luminance(bg) > 0.18 ? 0 : 1;
+    for (let step = 1; step <= 20; step++) {
+      const mixed = rgb.map((c) => c + (target - c) * (step / 20));
+      if (contrast(seen(mixed), bg) >= GRAPHIC_CONTRAST) return toHex(mixed);
+    }
+    return target ? "#ffffff" : "#000000";
+  }
+
+  // One encoding channel's value: a plain {value}, or a list of {test, value} rules.
+  function visibleChannel(entry, p, alpha) {
+    const rules = Array.isArray(entry) ? entry : [entry];
+    for (const rule of rules) {
+      if (rule && typeof rule.value === "string") rule.value = visibleMark(rule.value, p, alpha);
+    }
+  }
+
+  // The opacity a mark is drawn at (its highest, as when its legend entry is picked).
+  function markOpacity(sets, channel) {
+    let alpha = null;
+    for (const set of sets) {
+      for (const key of [`${channel}Opacity`, "opacity"]) {
+        const rules = Array.isArray(set[key]) ? set[key] : [set[key]];
+        for (const rule of rules) {
+          if (rule && typeof rule.value === "number") alpha = Math.max(alpha ?? 0, rule.value);
+        }
+      }
+    }
+    return alpha ?? 1;
+  }
+
+  function visibleMarks(spec, p) {
+    const groups = [];
+    for (const mark of walkMarks(spec.marks)) {
+      if (mark.type === "text" || mark.type === "rule" || mark.type === "group") continue;
+      groups.push(Object.values(mark.encode || {}).filter((set) => set && typeof set === "object"));
+    }
+    for (const legend of spec.legends || []) {
+      // The swatches only: a legend's entries and labels are its background and its text.
+      const symbols = (legend.encode || {}).symbols || {};
+      groups.push(Object.values(symbols).filter((set) => set && typeof set === "object"));
+      for (const key of ["symbolFillColor", "symbolStrokeColor"]) {
+        if (typeof legend[key] === "string") legend[key] = visibleMark(legend[key], p);
+      }
+    }
+    // Each colour scale, seen at the opacity of the most translucent mark drawn from it.
+    const scaleAlpha = {};
+    for (const sets of groups) {
+      for (const channel of COLOR_CHANNELS) {
+        const alpha = markOpacity(sets, channel);
+        // A translucent wash (a shaded period behind the data) stays as designed.
+        if (alpha < 0.5) continue;
+        for (const set of sets) {
+          if (!set[channel]) continue;
+          visibleChannel(set[channel], p, alpha);
+          for (const rule of Array.isArray(set[channel]) ? set[channel] : [set[channel]]) {
+            if (rule && typeof rule.scale === "string") {
+              scaleAlpha[rule.scale] = Math.min(scaleAlpha[rule.scale] ?? 1, alpha);
+            }
+          }
+        }
+      }
+    }
+    const scales = [...(spec.scales || [])];
+    for (const mark of walkMarks(spec.marks)) scales.push(...(mark.scales || []));
+    for (const scale of scales) {
+      const discrete = !scale.type || ["ordinal", "point", "band"].includes(scale.type);
+      if (discrete && Array.isArray(scale.range) && scale.range.every(isColor)) {
+        scale.range = scale.range.map((color) => visibleMark(color, p, scaleAlpha[scale.name] ?? 1));
+      }
+    }
+    // Scales that draw from the theme's named ranges ("category"): those ranges too.
+    const rangeAlpha = {};
+    for (const scale of scales) {
+      if (typeof scale.range === "string") {
+        rangeAlpha[scale.range] = Math.min(rangeAlpha[scale.range] ?? 1, scaleAlpha[scale.name] ?? 1);
+      }
+    }
+    const ranges = (spec.config = spec.config || {}).range || {};
+    for (const name of ["category", "ordinal"]) {
+      if (Array.isArray(ranges[name]) && ranges[name].every(isColor)) {
+        ranges[name] = ranges[name].map((color) => visibleMark(color, p, rangeAlpha[name] ?? 1));
+      }
+    }
+    const markConfig = spec.config;
+    for (const key of ["mark", "rect", "symbol", "line", "area", "path", "shape", "arc"]) {
+      const style = markConfig[key];
+      if (!style) continue;
+      for (const channel of ["fill", "stroke", "color"]) {
+        if (typeof style[channel] === "string") style[channel] = visibleMark(style[channel], p);
+      }
+    }
+  }
+
   // --- Headlines wrapped to the width ---------------------------------------------------
   function fontOf(config, role) {
     const style = (config.style || {})[role === "title" ? "group-title" : "group-subtitle"] || {};
@@ -263,6 +383,50 @@
     }
   }
 
+  // Vertical axes' titles, each given by a signal holding its lines, so that fitBox can
+  // wrap them to the plot's height. Returns [{signal, words, font, lines}].
+  const AXIS_TITLE = "usrussia_axis_title_";
+  function wrappableAxisTitles(spec) {
+    const titles = [];
+    const config = (spec.config || {}).axis || {};
+    const yConfig = (spec.config || {}).axisY || {};
+    (spec.axes || []).forEach((axis, index) => {
+      if (axis.orient !== "left" && axis.orient !== "right") return;
+      const given = axis.title;
+      const text = Array.isArray(given) ? given.join(" ") : given;
+      if (typeof text !== "string" || !text.trim()) return;
+      const pick = (key, fallback) => axis[key] ?? yConfig[key] ?? config[key] ?? fallback;
+      const family = pick("titleFont", (spec.config || {}).font || "sans-serif");
+      const font = `${pick("titleFontWeight", "bold")} ${pick("titleFontSize", 11)}px ${family}`;
+      const signal = `${AXIS_TITLE}${index}`;
+      const lines = Array.isArray(given) ? given : [given];
+      spec.signals = [...(spec.signals || []), { name: signal, value: lines }];
+      axis.title = { signal };
+      titles.push({ signal, text, font, lines });
+    });
+    return titles;
+  }
+
+  function titlesLongerThan(titles, room) {
+    return titles.some((title) => {
+      probe.font = title.font;
+      return title.lines.some((line) => probe.measureText(line).width > room + 1);
+    });
+  }
+
+  // Each vertical axis title wrapped to `room` px; whether any changed.
+  function wrapAxisTitles(chart, titles, room) {
+    let changed = false;
+    for (const title of titles) {
+      const lines = wrap([title.text], Math.max(room, 40), title.font);
+      if (lines.join("\n") === title.lines.join("\n")) continue;
+      title.lines = lines;
+      chart.signal(title.signal, lines.length === 1 ? lines[0] : lines);
+      changed = true;
+    }
+    return changed;
+  }
+
   function shrinkAnnotations(spec, chart) {
     chart.signal(TEXT_SCALE, 0.75);
   }
@@ -273,6 +437,19 @@
       const room = width - 130;
       legend.labelLimit = legend.labelLimit ? Math.min(legend.labelLimit, room) : room;
     }
+  }
+
+  // A width Vega-Lite derived from a band step (bars with no set width) made a set width,
+  // the band scale spread over it, as render.py does for the static drawings.
+  function unstepWidth(spec) {
+    const signals = spec.signals || [];
+    const derived = signals.find((s) => s.name === "width" && s.update);
+    if (!derived || spec.layout || !/^bandspace\(/.test(derived.update)) return;
+    const stepped = (spec.scales || []).filter((s) => s.range && s.range.step);
+    if (stepped.length !== 1 || stepped[0].name !== "x") return;
+    stepped[0].range = [0, { signal: "width" }];
+    spec.signals = signals.filter((s) => s !== derived);
+    spec.width = typeof spec.width === "number" ? spec.width : 400;
   }
 
   // A chart drawn as one view (or a layer) fits any box; its width and height come from
@@ -373,15 +550,28 @@
   // The plot takes whatever height the headline, axes and legend leave in the box, and
   // text that reaches past the edges (a label at the plot's end, an annotation) moves the
   // plot in, or, when that cannot help (text pinned to the plot), is set smaller.
-  async function fitBox(chart, svg, height, spec) {
+  async function fitBox(chart, svg, height, spec, titles) {
     let before = Infinity;
     let shrunk = false;
-    for (let round = 0; round < 4; round++) {
+    const fitHeight = async () => {
       for (let pass = 0; pass < 3; pass++) {
         const total = Number(svg.getAttribute("height"));
         if (Math.abs(total - height) < 1) break;
         chart.height(Math.max(60, chart.height() + height - total));
         await chart.runAsync();
+      }
+    };
+    for (let round = 0; round < 4; round++) {
+      await fitHeight();
+      // A vertical axis title longer than the plot pushes the bounds out, and the box is
+      // kept by squashing the plot: wrap it to the plot's height, which then grows back.
+      for (let rewrap = 0; rewrap < 3 && wrapAxisTitles(chart, titles, chart.height()); rewrap++) {
+        await chart.runAsync();
+        await fitHeight();
+      }
+      if (titlesLongerThan(titles, chart.height()) && wrapAxisTitles(chart, titles, chart.height())) {
+        await chart.runAsync();
+        await fitHeight();
       }
       const over = overflow(svg);
       const reach = over.left + over.right;
@@ -518,11 +708,15 @@
     const colours = palette(figure);
     spec.config = merge(spec.config || {}, modeConfig(colours));
     readableMarks(spec, colours);
+    visibleMarks(spec, colours);
+    unstepWidth(spec);
     const fitted = fits(spec) && width > 0 && height > 0;
+    let titles = [];
     if (fitted) {
       fitHeadline(spec, width);
       limitLegends(spec, width);
       scalableAnnotations(spec);
+      titles = wrappableAxisTitles(spec);
       if (width < NARROW) stackLegendEntries(spec);
       // Fit the width exactly; the height is found below, so that no text is cut.
       spec.width = width;
@@ -548,10 +742,12 @@
     if (fitted) {
       // Text that reaches past the edges (a label at the plot's end, an annotation)
       // moves the plot in by as much.
-      await fitBox(chart, svg, height, spec);
+      await fitBox(chart, svg, height, spec, titles);
     }
-    if (svg && Number(svg.getAttribute("height")) > height + 1) {
-      // Still too tall (or a chart that cannot be fitted): scale it, whole, into the box.
+    const tooWide = svg && Number(svg.getAttribute("width")) > width + 1;
+    if (svg && (tooWide || Number(svg.getAttribute("height")) > height + 1)) {
+      // Still too tall or too wide (a chart that cannot be fitted): scale it, whole, into
+      // the box.
       svg.style.width = "100%";
       svg.style.height = "100%";
     }

@@ -493,6 +493,9 @@ def bars_by(
         encoding["stroke"] = alt.condition(
             alt.datum[outline], alt.value("#000000"), alt.value(None)
         )
+        # The bars sum their rows: group by the outline column too, or the summed rows
+        # lose it and no bar is outlined.
+        encoding["detail"] = f"{outline}:N"
     chart = (
         alt.Chart(frame)
         .mark_bar()

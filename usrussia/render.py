@@ -59,9 +59,14 @@ RUNTIME_PATH = "usrussia/vega.min.js"
 VEGA_LITE_VERSION = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
 
 # Static drawings: (total width in px, the media query under which the page shows it).
-# The content column is 328-468 px wide below 500 px, up to 930 px on a tablet (no
+# The content column is 296-435 px wide below 500 px, up to 930 px on a tablet (no
 # sidebar), and 620-790 px beside the sidebar from 960 px on.
+# A phone's drawing is made near its column's width (296-355 px up to 419 px, 356-435 px
+# up to 499 px), not scaled down from a wider one: scaled down, its text is smaller than
+# the interactive chart's, which then needs more height than the drawing's box gives and
+# takes it from the plot.
 STATIC_VARIANTS = (
+    (320, "(max-width: 419.98px)"),
     (380, "(max-width: 499.98px)"),
     (640, "(max-width: 959.98px)"),
     (720, None),
@@ -78,7 +83,7 @@ LIGHT_BACKGROUND = "#ffffff"
 # Below this width (px), legends stack their entries (charts.js uses the same).
 NARROW = 500
 # Bump when the preparation changes: cached charts are then prepared again.
-PREPARATION_VERSION = "10"
+PREPARATION_VERSION = "11"
 
 
 def in_book_build() -> bool:
@@ -451,6 +456,85 @@ def years_on_time_axes(vega: dict) -> dict:
     return vega
 
 
+def visible_color(color: str, background: str, alpha: float = 1.0) -> str:
+    """``color`` as drawn at opacity ``alpha`` over ``background`` raised to 3:1 (WCAG
+    1.4.11), mixed towards black or white just enough; unchanged if it already reaches it
+    or is not a hex colour. charts.js's ``visibleMark`` does the same in the browser."""
+    rgb, bg = parse_hex(color), parse_hex(background)
+    if rgb is None or bg is None:
+        return color
+
+    def seen(channels):
+        return tuple(c * alpha + b * (1 - alpha) for c, b in zip(channels, bg, strict=True))
+
+    if contrast_ratio(seen(rgb), bg) >= GRAPHIC_CONTRAST:
+        return color
+    target = 0.0 if relative_luminance(bg) > 0.18 else 1.0
+    for step in range(1, 21):
+        mixed = tuple(c + (target - c) * step / 20 for c in rgb)
+        if contrast_ratio(seen(mixed), bg) >= GRAPHIC_CONTRAST:
+            return "#" + "".join(f"{round(c * 255):02x}" for c in mixed)
+    return "#000000" if target == 0.0 else "#ffffff"
+
+
+def _rules(entry) -> list:
+    rules = entry if isinstance(entry, list) else [entry]
+    return [rule for rule in rules if isinstance(rule, dict)]
+
+
+def make_mark_colors_visible(vega: dict, background: str) -> dict:
+    """Every opaque mark colour (fixed and conditional fills and strokes of bars, points,
+    lines and areas, legend swatches, discrete colour scales' ranges and the theme's
+    ``category`` range) raised to 3:1 against ``background`` at the opacity it is drawn
+    at (in place; returns ``vega``). Translucent washes (opacity below 0.5) are left."""
+    groups = [
+        [s for s in (mark.get("encode") or {}).values() if isinstance(s, dict)]
+        for mark in _walk_marks(vega.get("marks"))
+        if mark.get("type") not in ("text", "rule", "group")
+    ]
+    for legend in vega.get("legends") or []:
+        symbols = (legend.get("encode") or {}).get("symbols") or {}
+        groups.append([s for s in symbols.values() if isinstance(s, dict)])
+    scale_alpha: dict[str, float] = {}
+    for sets in groups:
+        for channel in ("fill", "stroke"):
+            opacities = [
+                rule["value"]
+                for s in sets
+                for key in (f"{channel}Opacity", "opacity")
+                for rule in _rules(s.get(key))
+                if isinstance(rule.get("value"), (int, float))
+            ]
+            alpha = max(opacities) if opacities else 1.0
+            if alpha < 0.5:
+                continue
+            for s in sets:
+                for rule in _rules(s.get(channel)):
+                    if isinstance(rule.get("value"), str):
+                        rule["value"] = visible_color(rule["value"], background, alpha)
+                    if isinstance(rule.get("scale"), str):
+                        name = rule["scale"]
+                        scale_alpha[name] = min(scale_alpha.get(name, 1.0), alpha)
+    range_alpha: dict[str, float] = {}
+    for scale in vega.get("scales") or []:
+        alpha = scale_alpha.get(scale.get("name"), 1.0)
+        kind = scale.get("type", "ordinal")
+        if isinstance(scale.get("range"), str):
+            range_alpha[scale["range"]] = min(range_alpha.get(scale["range"], 1.0), alpha)
+        elif (
+            kind in ("ordinal", "point", "band")
+            and isinstance(scale.get("range"), list)
+            and all(parse_hex(c) for c in scale["range"])
+        ):
+            scale["range"] = [visible_color(c, background, alpha) for c in scale["range"]]
+    ranges = (vega.get("config") or {}).get("range") or {}
+    for name in ("category", "ordinal"):
+        if isinstance(ranges.get(name), list) and all(parse_hex(c) for c in ranges[name]):
+            alpha = range_alpha.get(name, 1.0)
+            ranges[name] = [visible_color(c, background, alpha) for c in ranges[name]]
+    return vega
+
+
 # --- Preparation at build time -------------------------------------------------------------
 
 
@@ -623,6 +707,7 @@ def prepare_chart(spec: dict) -> dict:
         vega = vl_convert.vegalite_to_vega(_sized_for(spec, width), vl_version=VEGA_LITE_VERSION)
         years_on_time_axes(vega)
         make_marks_readable(vega, LIGHT_BACKGROUND)
+        make_mark_colors_visible(vega, LIGHT_BACKGROUND)
         fit_legends(vega, width)
         svg = compact_svg(vl_convert.vega_to_svg(vega))
         svg_width, svg_height = _svg_size(svg)
