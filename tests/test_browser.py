@@ -317,10 +317,11 @@ def test_axes_show_years_and_their_labels_never_run_together(browser, site, char
     assert not problems, "\n".join(problems[:40])
 
 
-CONTRAST_PROBLEMS = """() => {
-  const canvas = document.createElement('canvas').getContext('2d');
+# The colour arithmetic of the two contrast checks below (WCAG relative luminance): a CSS
+# colour as {c: [r, g, b] in 0-1, a}, its luminance, and the opaque background behind a node.
+COLOR_HELPERS = """
   const rgb = (color) => {
-    const m = color.match(/[\\d.]+/g).map(Number);
+    const m = (color.match(/[\\d.]+/g) || ['0', '0', '0', '0']).map(Number);
     return {c: m.slice(0, 3).map(v => v / 255), a: m.length > 3 ? m[3] : 1};
   };
   const lum = (c) => {
@@ -334,7 +335,11 @@ CONTRAST_PROBLEMS = """() => {
     }
     return [1, 1, 1];
   };
-  const problems = [];
+"""
+CONTRAST_PROBLEMS = (
+    """() => {"""
+    + COLOR_HELPERS
+    + """  const problems = [];
   let checked = 0;
   document.querySelectorAll('figure.usrussia-chart').forEach((figure, i) => {
     const bg = background(figure);
@@ -360,6 +365,7 @@ CONTRAST_PROBLEMS = """() => {
   });
   return {problems, checked};
 }"""
+)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -386,23 +392,10 @@ def test_every_chart_text_has_enough_contrast(browser, site, chart_pages, scheme
 # Every drawn mark (bars, lines, points, areas, rules, legend swatches, outlines): its
 # fill and its stroke, as seen (opacity blended over the background), against the page
 # behind the chart. Grid lines are left out: they are faint by design (1.5:1), not data.
-MARK_CONTRAST_PROBLEMS = """() => {
-  const rgb = (color) => {
-    const m = (color.match(/[\\d.]+/g) || ['0', '0', '0', '0']).map(Number);
-    return {c: m.slice(0, 3).map(v => v / 255), a: m.length > 3 ? m[3] : 1};
-  };
-  const lum = (c) => {
-    const [r, g, b] = c.map(v => v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  };
-  const background = (node) => {
-    for (; node && node.nodeType === 1; node = node.parentElement) {
-      const {c, a} = rgb(getComputedStyle(node).backgroundColor);
-      if (a >= 0.5) return c;
-    }
-    return [1, 1, 1];
-  };
-  const problems = [];
+MARK_CONTRAST_PROBLEMS = (
+    """() => {"""
+    + COLOR_HELPERS
+    + """  const problems = [];
   let checked = 0;
   document.querySelectorAll('figure.usrussia-chart').forEach((figure, i) => {
     const bg = background(figure);
@@ -443,6 +436,7 @@ MARK_CONTRAST_PROBLEMS = """() => {
   });
   return {problems: [...new Set(problems)], checked};
 }"""
+)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -157,24 +157,33 @@ CHART_FIGURE = re.compile(
 )
 
 
-def test_every_chart_of_the_book_uses_only_what_the_slim_vega_runtime_has(built_book):
-    """Each chart's compiled Vega spec (the _images/<id>.vg.js its page loads) against what
-    usrussia/vendor/vega.min.js contains (vega-runtime.json): a chart that needs a transform,
-    mark, scale type, format or function left out of the runtime would not draw."""
-    manifest = render.vega_runtime_manifest()
-    problems, charts = [], 0
+def built_chart_specs(built_book) -> list[tuple[str, dict]]:
+    """(page and chart description, Vega spec) of every chart the built pages load: each
+    ``_images/<id>.vg.js`` as pages load it (packed, usrussia.spec_pack) and unpacked as
+    charts.js unpacks it."""
+    charts = []
     for name in toc_files():
         page = built_book.html / f"{name}.html"
         for spec_path, description in CHART_FIGURE.findall(page.read_text(encoding="utf-8")):
             script = (page.parent / html.unescape(spec_path)).read_text(encoding="utf-8")
             packed = json.loads(script[script.index(",") + 1 : script.rindex(")")])
             vega = spec_pack.unpack_spec(packed)
-            charts += 1
-            missing = render.missing_from_runtime(vega, manifest)
-            if missing:
-                chart = html.unescape(description)[:70]
-                problems.append(f"{name}: chart {chart!r} needs {', '.join(missing)}")
-    assert charts > 0, "no chart found in the built pages"
+            charts.append((f"{name}: {html.unescape(description)[:70]!r}", vega))
+    return charts
+
+
+def test_every_chart_of_the_book_uses_only_what_the_slim_vega_runtime_has(built_book):
+    """Each chart's compiled Vega spec (the _images/<id>.vg.js its page loads) against what
+    usrussia/vendor/vega.min.js contains (vega-runtime.json): a chart that needs a transform,
+    mark, scale type, format or function left out of the runtime would not draw."""
+    manifest = render.vega_runtime_manifest()
+    charts = built_chart_specs(built_book)
+    problems = [
+        f"{chart} needs {', '.join(missing)}"
+        for chart, vega in charts
+        if (missing := render.missing_from_runtime(vega, manifest))
+    ]
+    assert charts, "no chart found in the built pages"
     assert not problems, "\n".join(problems)
 
 

@@ -6,13 +6,9 @@ chart's data, e.g. an empty extent, and draw the same with full Vega)."""
 
 from __future__ import annotations
 
-import html
-import json
-
 import pytest
 
-from tests.test_build import CHART_FIGURE, toc_files
-from usrussia import spec_pack
+from tests.test_build import built_chart_specs
 
 HARNESS_PATH = "/vega-runtime-harness.html"
 RUNTIME_PATH = "/_static/usrussia/vega.min.js"
@@ -48,20 +44,6 @@ async (specs) => {
   return results;
 }
 """
-
-
-def built_chart_specs(built_book) -> list[tuple[str, dict]]:
-    """(page and chart description, Vega spec) of every chart the built pages load."""
-    charts = []
-    for name in toc_files():
-        page = built_book.html / f"{name}.html"
-        for spec_path, description in CHART_FIGURE.findall(page.read_text(encoding="utf-8")):
-            script = (page.parent / html.unescape(spec_path)).read_text(encoding="utf-8")
-            # Packed as pages load it (usrussia.spec_pack); unpacked as charts.js does.
-            packed = json.loads(script[script.index(",") + 1 : script.rindex(")")])
-            vega = spec_pack.unpack_spec(packed)
-            charts.append((f"{name}: {html.unescape(description)[:70]!r}", vega))
-    return charts
 
 
 @pytest.fixture

@@ -45,6 +45,8 @@ from importlib import resources
 import altair as alt
 import vl_convert
 
+from usrussia import spec_pack
+
 CHART_MIME = "application/vnd.usrussia.chart+json"
 RENDERER_NAME = "usrussia-book"
 # Outside a book build and Colab: the MIME type JupyterLab 4, Notebook 7 and VS Code draw
@@ -646,7 +648,7 @@ def drop_unread_fields(vega: dict) -> dict:
         for entry in data
         if isinstance(entry, dict)
     ]
-    text = "\n".join(_texts(rest))
+    text = "\n".join(spec_pack.string_values(rest))
     if any(_WHOLE_DATUM.search(_NAMED_FIELDS_ONLY.sub("", e)) for e in _expressions(rest)):
         return vega
     for entry in data:
@@ -666,18 +668,6 @@ def drop_unread_fields(vega: dict) -> dict:
                 for row in values
             ]
     return vega
-
-
-def _texts(node):
-    """Every string value in a Vega spec (or part of one), keys left out."""
-    if isinstance(node, dict):
-        for value in node.values():
-            yield from _texts(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _texts(item)
-    elif isinstance(node, str):
-        yield node
 
 
 def _expressions(node):

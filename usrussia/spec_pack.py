@@ -103,13 +103,14 @@ def _columns(rows) -> dict | None:
     return {"keys": keys, "columns": [_column([row[k] for row in rows]) for k in keys]}
 
 
-def _strings(node):
+def string_values(node):
+    """Every string value in a spec or part of one (dict keys left out), depth first."""
     if isinstance(node, dict):
         for value in node.values():
-            yield from _strings(value)
+            yield from string_values(value)
     elif isinstance(node, list):
         for item in node:
-            yield from _strings(item)
+            yield from string_values(item)
     elif isinstance(node, str):
         yield node
 
@@ -128,7 +129,7 @@ def _string_table(spec: dict) -> list[str]:
     """The strings worth writing once: those whose references and table entry together
     are shorter than their repeats."""
     counts: dict[str, int] = {}
-    for text in _strings(spec):
+    for text in string_values(spec):
         counts[text] = counts.get(text, 0) + 1
     table = []
     for text, count in counts.items():
@@ -177,7 +178,7 @@ def pack_spec(vega: dict) -> dict:
     if "data" in packed:
         packed["data"] = data
     meta: dict = {}
-    if not any(text.startswith(STRING_REF) for text in _strings(packed)):
+    if not any(text.startswith(STRING_REF) for text in string_values(packed)):
         table = _string_table(packed)
         if table:
             references = {text: STRING_REF + _base36(i) for i, text in enumerate(table)}
@@ -207,7 +208,7 @@ def unpack_spec(packed: dict) -> dict:
     table = meta.get("strings") or []
     if table:
         references = {STRING_REF + _base36(i): text for i, text in enumerate(table)}
-        unknown = {t for t in _strings(spec) if t.startswith(STRING_REF)} - set(references)
+        unknown = {t for t in string_values(spec) if t.startswith(STRING_REF)} - set(references)
         if unknown:
             raise ValueError(f"no string {sorted(unknown)[0]!r} in the spec's table")
         spec = _replace_strings(spec, references)
