@@ -3,6 +3,8 @@
 Every builder takes the finding as ``title``, a ``description`` for screen readers and the
 names of the datasets it draws on, from whose metadata the source note is made. Chapters
 call these rather than repeating encodings, so a party has the same colour everywhere.
+Every builder raises ``ColumnNotFoundError`` (a ``KeyError``) when a column it is told to
+draw (``x``, ``y``, ``series``, ``group``...) is not in its data frame.
 """
 
 from __future__ import annotations
