@@ -368,10 +368,9 @@ CONTRAST_PROBLEMS = (
 )
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_chart_text_has_enough_contrast(browser, site, chart_pages, scheme):
-    """WCAG 1.4.3 (4.5:1) for every text in every chart, in light and in dark mode: axe
-    does not look inside SVG."""
+def contrast_problems(browser, site, chart_pages, scheme, check) -> tuple[list[str], int]:
+    """Run ``check`` (CONTRAST_PROBLEMS or MARK_CONTRAST_PROBLEMS) on every chart page in
+    ``scheme``, every chart drawn; (problems named by page, number of paints checked)."""
     context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     problems, checked = [], 0
@@ -380,11 +379,19 @@ def test_every_chart_text_has_enough_contrast(browser, site, chart_pages, scheme
             page.goto(f"{site}/{page_name}.html", wait_until="load")
             assert page.evaluate("() => document.documentElement.dataset.theme") == scheme
             page.evaluate("() => window.usrussiaCharts.drawAll()")
-            result = page.evaluate(CONTRAST_PROBLEMS)
+            result = page.evaluate(check)
             checked += result["checked"]
             problems += [f"{page_name} ({scheme}): {p}" for p in result["problems"]]
     finally:
         context.close()
+    return problems, checked
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_chart_text_has_enough_contrast(browser, site, chart_pages, scheme):
+    """WCAG 1.4.3 (4.5:1) for every text in every chart, in light and in dark mode: axe
+    does not look inside SVG."""
+    problems, checked = contrast_problems(browser, site, chart_pages, scheme, CONTRAST_PROBLEMS)
     assert checked > 100, f"only {checked} chart texts were checked"
     assert not problems, "\n".join(problems[:30])
 
@@ -444,19 +451,9 @@ def test_every_chart_mark_has_enough_contrast(browser, site, chart_pages, scheme
     """WCAG 1.4.11 (3:1) for every bar, line, point, area, rule, outline and legend
     swatch in every chart, in light and in dark mode: a black bar or outline set in a
     chart's spec must not vanish on the dark page."""
-    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    problems, checked = [], 0
-    try:
-        for page_name in chart_pages:
-            page.goto(f"{site}/{page_name}.html", wait_until="load")
-            assert page.evaluate("() => document.documentElement.dataset.theme") == scheme
-            page.evaluate("() => window.usrussiaCharts.drawAll()")
-            result = page.evaluate(MARK_CONTRAST_PROBLEMS)
-            checked += result["checked"]
-            problems += [f"{page_name} ({scheme}): {p}" for p in result["problems"]]
-    finally:
-        context.close()
+    problems, checked = contrast_problems(
+        browser, site, chart_pages, scheme, MARK_CONTRAST_PROBLEMS
+    )
     assert checked > 500, f"only {checked} chart marks were checked"
     assert not problems, "\n".join(problems[:40])
 
