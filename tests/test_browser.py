@@ -766,6 +766,9 @@ STYLE_OF_EVERY_ELEMENT = """(properties) => {
   for (const element of all) {
     // A chart's drawing is made by charts.js when it nears the viewport, not by the CSS.
     if (element.parentElement.closest('figure.usrussia-chart')) continue;
+    // The chart tooltip exists only once a pointer has crossed a chart, which headless
+    // Chromium may or may not report while a page loads; it is the book's, not the theme's.
+    if (element.matches('.usrussia-chart-tooltip')) continue;
     if (folded.some(root => root !== element && root.contains(element))) continue;
     const style = getComputedStyle(element);
     const before = getComputedStyle(element, '::before');

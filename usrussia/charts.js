@@ -464,6 +464,9 @@
   // --- Tooltips and the save menu -------------------------------------------------------
   let tooltip = null;
   function showTooltip(handler, event, item, value) {
+    // Vega calls this on every pointer move and leave; the element is made only when
+    // there is something to show, so a page nobody pointed at has none.
+    if (!tooltip && (value == null || value === "")) return;
     if (!tooltip) {
       tooltip = document.createElement("div");
       tooltip.className = "usrussia-chart-tooltip";
