@@ -298,3 +298,26 @@ def test_every_citations_hover_title_is_its_title_and_source_type(built_book):
                 )
                 checked += 1
     assert links > 0 and checked == links, f"{links - checked} of {links} citations unchecked"
+
+
+def test_no_page_repeats_an_id_and_each_exercise_body_is_named_by_its_exercise(built_book):
+    """An id is unique in its page (HTML; a link to a repeated one lands on the first).
+    sphinx-exercise names every exercise's and solution's body alike; the build names
+    each by its own label."""
+    from collections import Counter
+
+    pages = sorted(built_book.html.rglob("*.html"))
+    repeated = {}
+    bodies = 0
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        counts = Counter(re.findall(r'\sid="([^"]+)"', text))
+        twice = sorted(name for name, count in counts.items() if count > 1)
+        if twice:
+            repeated[page.relative_to(built_book.html).as_posix()] = twice[:5]
+        for label in re.findall(r'<section id="([^"]+)-content">', text):
+            bodies += 1
+            assert f'id="{label}"' in text, f"{page.name}: body {label}-content has no owner"
+    assert len(pages) > 10
+    assert bodies > 40, f"only {bodies} exercise and solution bodies found"
+    assert not repeated, f"ids used more than once: {repeated}"

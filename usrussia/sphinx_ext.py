@@ -571,6 +571,22 @@ def apply_edition_to_solutions(app, doctree) -> None:
             node["classes"] = [c for c in node["classes"] if c != "dropdown"]
 
 
+def give_exercise_bodies_their_own_ids(app, doctree) -> None:
+    """``doctree-read``: sphinx-exercise gives the body of every exercise the id
+    "exercise-content" and of every solution "solution-content", so a page with several
+    repeats them (invalid HTML; a link to one lands on the first). Each body's id is made
+    from its exercise's or solution's own label instead."""
+    from docutils import nodes
+
+    shared = {"exercise-content", "solution-content"}
+    for number, section in enumerate(doctree.findall(nodes.section), start=1):
+        if not shared.intersection(section["ids"]):
+            continue
+        owner_ids = section.parent.get("ids", []) if section.parent else []
+        kind = section["ids"][0]
+        section["ids"] = [f"{owner_ids[0]}-content" if owner_ids else f"{kind}-{number}"]
+
+
 def share_html_node_handlers(app) -> None:
     """``builder-inited``: give the one-page builder (the PDF's source) every node handler
     registered for "html". Sphinx falls back to the html handlers only for a builder with
@@ -789,6 +805,7 @@ def setup(app):
     app.setup_extension("myst_nb")
     app.add_source_parser(_chapter_parser(), override=True)
     app.connect("doctree-read", apply_edition_to_solutions)
+    app.connect("doctree-read", give_exercise_bodies_their_own_ids)
     app.connect("env-get-outdated", mark_stale_notebooks)
     app.connect("build-finished", write_static_assets)
     app.connect("build-finished", drop_pages_left_out)
