@@ -500,10 +500,12 @@ LEGEND_COLORS = (
 # is scaled so that about 1 is just noticeable between two large patches side by side.
 # Szafir ("Modeling Color Difference for Visualization Design", IEEE TVCG 24(1), 2018) and
 # Stone, Szafir & Setlur ("An Engineering Model for Color Difference as a Function of
-# Size", IS&T Color and Imaging Conference 2014) measured that the small points, thin lines
-# and bars of charts need several times that to be told apart, and Szafir's figure 1 shows
-# the marks she tested in two colours 10 apart. A legend's colour must be found again across
-# the plot, not only noticed beside another: 10 is the floor. As drawn here, the closest
+# Size", IS&T Color and Imaging Conference 2014) measured that the difference needed grows
+# as marks get smaller and thinner, so points, lines and bars need more than large patches;
+# Szafir's figure 1 shows the marks she tested in two colours 10 apart (CIELAB). A legend's
+# colour must be found again across the plot, not only noticed beside another, so 10 is the
+# floor (CIEDE2000 gives a smaller number than CIELAB's distance for every pair of
+# Okabe-Ito colours, so it is the stricter reading of that figure). The closest
 # pair of the book's colours (the Okabe-Ito blue and sky blue at opacity 0.95 on white,
 # after the 3:1 raise) differ by 11.2; in dark mode the closest pair differs by 19.9.
 SERIES_DIFFERENCE = 10.0
