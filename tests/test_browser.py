@@ -6,10 +6,12 @@ aborted and counted, so a page that needs the internet fails here as it would of
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
 import pytest
+from coloraide import Color
 
 from tests.conftest import PageVisit
 from tests.test_build import toc_files
@@ -368,22 +370,28 @@ CONTRAST_PROBLEMS = (
 )
 
 
-def contrast_problems(browser, site, chart_pages, scheme, check) -> tuple[list[str], int]:
-    """Run ``check`` (CONTRAST_PROBLEMS or MARK_CONTRAST_PROBLEMS) on every chart page in
-    ``scheme``, every chart drawn; (problems named by page, number of paints checked)."""
+def results_on_chart_pages(browser, site, chart_pages, scheme, script):
+    """(page name, result of ``script``) for every chart page in ``scheme`` at 1280 px,
+    every chart drawn."""
     context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    problems, checked = [], 0
     try:
         for page_name in chart_pages:
             page.goto(f"{site}/{page_name}.html", wait_until="load")
             assert page.evaluate("() => document.documentElement.dataset.theme") == scheme
             page.evaluate("() => window.usrussiaCharts.drawAll()")
-            result = page.evaluate(check)
-            checked += result["checked"]
-            problems += [f"{page_name} ({scheme}): {p}" for p in result["problems"]]
+            yield page_name, page.evaluate(script)
     finally:
         context.close()
+
+
+def contrast_problems(browser, site, chart_pages, scheme, check) -> tuple[list[str], int]:
+    """Run ``check`` (CONTRAST_PROBLEMS or MARK_CONTRAST_PROBLEMS) on every chart page in
+    ``scheme``, every chart drawn; (problems named by page, number of paints checked)."""
+    problems, checked = [], 0
+    for page_name, result in results_on_chart_pages(browser, site, chart_pages, scheme, check):
+        checked += result["checked"]
+        problems += [f"{page_name} ({scheme}): {p}" for p in result["problems"]]
     return problems, checked
 
 
@@ -456,6 +464,89 @@ def test_every_chart_mark_has_enough_contrast(browser, site, chart_pages, scheme
     )
     assert checked > 500, f"only {checked} chart marks were checked"
     assert not problems, "\n".join(problems[:40])
+
+
+# The series of each legend as the reader sees them: each swatch's fill (its stroke if it
+# has no fill) after charts.js raised it to 3:1 for this mode, blended at the opacity it is
+# drawn at over the page behind the chart, as sRGB channels 0-1.
+LEGEND_COLORS = (
+    """() => {"""
+    + COLOR_HELPERS
+    + """  const legends = [];
+  document.querySelectorAll('figure.usrussia-chart').forEach((figure, i) => {
+    const bg = background(figure);
+    figure.querySelectorAll('.usrussia-chart-live svg g.role-legend').forEach(legend => {
+      const entries = [];
+      legend.querySelectorAll('.role-legend-symbol path').forEach(swatch => {
+        const style = getComputedStyle(swatch);
+        const filled = style.fill !== 'none' && rgb(style.fill).a > 0;
+        let {c, a} = rgb(filled ? style.fill : style.stroke);
+        a *= Number(filled ? style.fillOpacity : style.strokeOpacity) * Number(style.opacity);
+        for (let g = swatch.parentElement; g && g.tagName !== 'svg'; g = g.parentElement) {
+          a *= Number(getComputedStyle(g).opacity);
+        }
+        const label = swatch.closest('.role-legend-symbol').parentElement
+          .querySelector('.role-legend-label text');
+        entries.push([label ? label.textContent : '?', c.map((v, k) => v * a + bg[k] * (1 - a))]);
+      });
+      if (entries.length > 1) legends.push({chart: i + 1, entries});
+    });
+  });
+  return legends;
+}"""
+)
+
+# The least CIEDE2000 difference between two series of one chart. CIEDE2000 (CIE 142-2001)
+# is scaled so that about 1 is just noticeable between two large patches side by side.
+# Szafir ("Modeling Color Difference for Visualization Design", IEEE TVCG 24(1), 2018) and
+# Stone, Szafir & Setlur ("An Engineering Model for Color Difference as a Function of
+# Size", IS&T Color and Imaging Conference 2014) measured that the difference needed grows
+# as marks get smaller and thinner, so points, lines and bars need more than large patches;
+# Szafir's figure 1 shows the marks she tested in two colours 10 apart (CIELAB). A legend's
+# colour must be found again across the plot, not only noticed beside another, so 10 is the
+# floor (CIEDE2000 gives a smaller number than CIELAB's distance for every pair of
+# Okabe-Ito colours, so it is the stricter reading of that figure). The closest
+# pair of the book's colours (the Okabe-Ito blue and sky blue at opacity 0.95 on white,
+# after the 3:1 raise) differ by 11.2; in dark mode the closest pair differs by 19.9.
+SERIES_DIFFERENCE = 10.0
+
+
+def indistinct_series(legend: dict, minimum: float = SERIES_DIFFERENCE) -> list[str]:
+    """Pairs of series of one legend (``{"chart", "entries": [[label, [r, g, b]], ...]}``)
+    whose colours as drawn differ by less than ``minimum`` (CIEDE2000, via coloraide)."""
+    colors = [(label, Color("srgb", channels)) for label, channels in legend["entries"]]
+    return [
+        f"chart {legend['chart']}: {a!r} and {b!r} differ by {difference:.1f} (CIEDE2000)"
+        for (a, first), (b, second) in itertools.combinations(colors, 2)
+        if (difference := first.delta_e(second, method="2000")) < minimum
+    ]
+
+
+def test_the_series_check_tells_close_colours_from_distinct_ones():
+    """Blue against sky blue as drawn on white passes; blue against a blue a shade lighter
+    (what a raise to 3:1 could make of two close colours) fails."""
+    blue, sky_blue, lighter_blue = [0, 0.447, 0.698], [0.271, 0.565, 0.729], [0.1, 0.5, 0.75]
+    assert not indistinct_series({"chart": 1, "entries": [["a", blue], ["b", sky_blue]]})
+    found = indistinct_series({"chart": 1, "entries": [["a", blue], ["b", lighter_blue]]})
+    assert len(found) == 1 and "'a' and 'b'" in found[0]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_series_of_every_chart_stay_distinguishable_in_both_modes(
+    browser, site, chart_pages, scheme
+):
+    """After charts.js has raised every mark colour to 3:1 against this mode's page (which
+    mixes colours towards black or white and so brings some closer together), any two
+    series of one legend still differ by SERIES_DIFFERENCE (CIEDE2000) as drawn."""
+    problems, checked = [], 0
+    for page_name, legends in results_on_chart_pages(
+        browser, site, chart_pages, scheme, LEGEND_COLORS
+    ):
+        for legend in legends:
+            checked += len(legend["entries"])
+            problems += [f"{page_name} ({scheme}): {p}" for p in indistinct_series(legend)]
+    assert checked > 40, f"only {checked} legend entries were compared"
+    assert not problems, "\n".join(problems)
 
 
 # The plot (the data rectangle) of each interactive chart, against the same chart's static

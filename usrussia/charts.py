@@ -22,6 +22,7 @@ from usrussia.theme import (
     EPISODE_LABELS,
     episode_scale,
     party_scale,
+    series_scale,
 )
 
 
@@ -215,6 +216,9 @@ def bars(
         encoding["xOffset"] = "party:N"
     elif color:
         encoding["color"] = alt.Color(f"{color}:N")
+        scale = _color_scale(color, None, frame[color].dropna())
+        if scale is not None:
+            encoding["color"] = encoding["color"].scale(scale)
     chart = (
         alt.Chart(frame)
         .mark_bar()
@@ -239,10 +243,12 @@ def _limit_layers(limit: float, label: str | None) -> list[alt.Chart]:
     return [rule, text]
 
 
-def _color_scale(series: str, colors: dict[str, str] | None) -> alt.Scale | None:
+def _color_scale(series: str, colors: dict[str, str] | None, values=()) -> alt.Scale | None:
+    """The colours a chapter gave, else the party colours for "party", else the book's
+    colours for the series named in ``values`` (theme.SERIES_COLORS), else None."""
     if colors:
         return alt.Scale(domain=list(colors), range=list(colors.values()))
-    return party_scale() if series == "party" else None
+    return party_scale() if series == "party" else series_scale(values)
 
 
 def lines(
@@ -271,8 +277,9 @@ def lines(
     ``markers`` (columns ``x`` and ``event``) draws a dashed vertical line at each event.
 
     ``x_type`` is a Vega-Lite type letter: "T" for dates, "Q" for years as numbers, "O"
-    for years as labels. ``colors`` maps series values to colours (party colours are the
-    default when ``series`` is "party"); ``limit`` draws a dashed line with
+    for years as labels. ``colors`` maps series values to colours (the default: party
+    colours when ``series`` is "party", else the book's colour of each series named in
+    ``theme.SERIES_COLORS``); ``limit`` draws a dashed line with
     ``limit_label``; ``band`` = (start, end, label) shades a period behind the lines.
     """
     require_columns(frame, "lines", x=x, y=y, series=series)
@@ -283,7 +290,7 @@ def lines(
     y_axis = alt.Y(f"{y}:Q").title(y_title)
     y_axis = y_axis.scale(domain=y_domain) if y_domain else y_axis.scale(zero=True)
     color = alt.Color(f"{series}:N").title(series_title)
-    scale = _color_scale(series, colors)
+    scale = _color_scale(series, colors, frame[series].dropna())
     if scale is not None:
         color = color.scale(scale)
     x_format = {"T": "%-d %B %Y", "Q": "d"}.get(x_type)
@@ -474,7 +481,7 @@ def bars_by(
     if x_domain is not None:
         x_axis = x_axis.scale(domain=x_domain)
     color = alt.Color(f"{group}:N").title(group_title)
-    scale = _color_scale(group, colors)
+    scale = _color_scale(group, colors, frame[group].dropna())
     if scale is not None:
         color = color.scale(scale)
     encoding = {
@@ -532,7 +539,7 @@ def cumulative_steps(
     ordered = ordered.assign(cumulative=range(1, len(ordered) + 1))
     pick = alt.selection_point(fields=[category], bind="legend")
     color = alt.Color(f"{category}:N").title(category_title)
-    scale = _color_scale(category, colors)
+    scale = _color_scale(category, colors, frame[category].dropna())
     if scale is not None:
         color = color.scale(scale)
     steps = (
@@ -644,8 +651,9 @@ def lines_over_episodes(
     )
     color = alt.Color(f"{series}:N").title(series_title)
     color = color.legend(orient="bottom", direction="vertical", labelLimit=500)
-    if series == "party":
-        color = color.scale(party_scale())
+    scale = _color_scale(series, None, frame[series].dropna())
+    if scale is not None:
+        color = color.scale(scale)
     drawn = (
         alt.Chart(frame)
         .mark_line(point=True)
@@ -765,7 +773,8 @@ def slopes(
             y=alt.Y(f"{y}:Q").title(y_title),
             color=alt.Color(f"{series}:N")
             .title(series_title)
-            .legend(orient="bottom", direction="vertical"),
+            .legend(orient="bottom", direction="vertical")
+            .scale(_color_scale(series, None, frame[series].dropna()) or alt.Undefined),
             tooltip=[alt.Tooltip(f"{series}:N", title=series_title or series)]
             + [alt.Tooltip(f"{c}:N", title=t) for c, t in (tooltip or {}).items()]
             + [alt.Tooltip(f"{y}:Q", title=y_title, format=tooltip_format)],

@@ -2,8 +2,9 @@
 
 Every chapter gets the same look by calling ``usrussia.setup()``, which registers and
 enables this theme once. Colours come from the Okabe-Ito palette, which stays
-distinguishable for the common forms of colour blindness; each party keeps one colour
-throughout the book so that a reader never has to re-learn a legend.
+distinguishable for the common forms of colour blindness; each party, and each series the
+book draws in more than one chart (``SERIES_COLORS``), keeps one colour throughout the book
+so that a reader never has to re-learn a legend.
 """
 
 from __future__ import annotations
@@ -29,6 +30,49 @@ PARTY_COLORS = {
     "Russia": OKABE_ITO["vermillion"],
 }
 
+# "Everything else" beside a highlighted group ("Other years"), and episodes' "Other".
+NEUTRAL_COLOR = "#8c8c8c"
+
+# One colour per meaning: a series with one of these names (as the data or the chapters
+# name it) is drawn in this colour in every chart, by the builders of usrussia.charts
+# (unless a chapter passes its own ``colors``). Names not listed here take the theme's
+# category colours, as before. Colours repeat only between lists that no chart draws
+# together (U.S. and Russian presidents).
+SERIES_COLORS = {
+    # Russian presidents, in order of office; Putin in Russia's colour.
+    "Boris Yeltsin": OKABE_ITO["bluish_green"],
+    "Vladimir Putin": PARTY_COLORS["Russia"],
+    "Dmitry Medvedev": OKABE_ITO["reddish_purple"],
+    # U.S. presidents.
+    "Barack Obama": OKABE_ITO["bluish_green"],
+    "Donald Trump": OKABE_ITO["reddish_purple"],
+    "Joe Biden": OKABE_ITO["sky_blue"],
+    # U.S. goods trade with Russia.
+    "U.S. exports to Russia": OKABE_ITO["bluish_green"],
+    "U.S. imports from Russia": OKABE_ITO["orange"],
+    # Surveys: the American public (Gallup) in the United States' colour, the Russian public
+    # (Levada Center) in Russia's, under each name the chapters give the series.
+    "Gallup": PARTY_COLORS["United States"],
+    "Gallup: U.S. adults": PARTY_COLORS["United States"],
+    "Gallup: favorable view of Russia": PARTY_COLORS["United States"],
+    "U.S. adults favourable to Russia (Gallup)": PARTY_COLORS["United States"],
+    "Levada Center": PARTY_COLORS["Russia"],
+    "Levada Center: Russian adults": PARTY_COLORS["Russia"],
+    "Levada Center: good attitude toward the United States": PARTY_COLORS["Russia"],
+    "Russian adults with a good attitude to the U.S. (Levada)": PARTY_COLORS["Russia"],
+    # U.S. sanctions instruments: presidential orders and laws.
+    "Executive order": OKABE_ITO["sky_blue"],
+    "Presidential executive order": OKABE_ITO["sky_blue"],
+    "E.O. 14024 emergency (April 2021)": OKABE_ITO["sky_blue"],
+    "Statute": OKABE_ITO["black"],
+    "Law passed by Congress": OKABE_ITO["black"],
+    "Other authority": NEUTRAL_COLOR,
+    # Formats of presidential meetings (the summits dataset's ``format``).
+    "meeting on the margins": OKABE_ITO["sky_blue"],
+    "standalone summit": OKABE_ITO["orange"],
+    "state or official visit": OKABE_ITO["bluish_green"],
+}
+
 EPISODE_LABELS = {
     "reset": "The reset",
     "minsk": "Minsk",
@@ -44,8 +88,14 @@ EPISODE_COLORS = {
     "helsinki": OKABE_ITO["reddish_purple"],
     "geneva": OKABE_ITO["sky_blue"],
     "new_start": OKABE_ITO["blue"],
-    "none": "#8c8c8c",
+    "none": NEUTRAL_COLOR,
 }
+
+# The order in which series not in SERIES_COLORS take colours (the theme's "category").
+CATEGORY_COLORS = [
+    OKABE_ITO[k]
+    for k in ("blue", "vermillion", "bluish_green", "orange", "sky_blue", "reddish_purple")
+]
 
 # The plot width in Jupyter, Binder and Colab, and the chart's design width. In the built
 # book every chart is drawn to its column's width instead (usrussia.render, charts.js).
@@ -66,6 +116,30 @@ def party_scale() -> alt.Scale:
     return alt.Scale(domain=list(PARTY_COLORS), range=list(PARTY_COLORS.values()))
 
 
+def series_scale(values) -> alt.Scale | None:
+    """The colour scale for the series named ``values`` (an iterable of names, e.g. a
+    column): the names in ``SERIES_COLORS`` in its order and colours, then the others,
+    sorted, in the theme's category colours that those leave unused. None when no name is
+    in ``SERIES_COLORS`` (the theme's default colours apply)."""
+    names = set(values)
+    known = [name for name in SERIES_COLORS if name in names]
+    if not known:
+        return None
+    used = {SERIES_COLORS[name] for name in known}
+    spare = [color for color in CATEGORY_COLORS if color not in used] or CATEGORY_COLORS
+    others = sorted(str(name) for name in names - set(known))
+    domain = known + others
+    colors = [SERIES_COLORS[name] for name in known]
+    colors += [spare[i % len(spare)] for i in range(len(others))]
+    return alt.Scale(domain=domain, range=colors)
+
+
+def series_color(name: str) -> str:
+    """The one colour of series ``name`` (a key of ``SERIES_COLORS``), for a one-off
+    chart's fixed mark colour. Raises ``KeyError`` for a name the registry lacks."""
+    return SERIES_COLORS[name]
+
+
 def episode_scale(episodes: list[str] | None = None) -> alt.Scale:
     """The colour scale for the book's episodes, keyed by the labels shown to readers."""
     keys = episodes or list(EPISODE_COLORS)
@@ -76,10 +150,7 @@ def episode_scale(episodes: list[str] | None = None) -> alt.Scale:
 
 def theme_config() -> dict:
     """The Vega-Lite config the theme applies to every chart."""
-    categorical = [
-        OKABE_ITO[k]
-        for k in ("blue", "vermillion", "bluish_green", "orange", "sky_blue", "reddish_purple")
-    ]
+    categorical = list(CATEGORY_COLORS)
     return {
         "config": {
             "view": {
