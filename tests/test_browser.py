@@ -1214,7 +1214,7 @@ def test_code_cells_are_in_the_pages_colour_scheme_from_the_first_paint(browser,
         )
         page = context.new_page()
         held = []
-        page.route("**/scripts/pydata-sphinx-theme.js*", lambda route: held.append(route))
+        page.route("**/scripts/pydata-sphinx-theme.js*", held.append)
         try:
             page.goto(page_url, wait_until="commit")
             page.wait_for_selector("footer", state="attached")
