@@ -1199,37 +1199,42 @@ CODE_CELL_COLOURS = (
 )
 
 
+def code_cells_at_first_paint(browser, url: str, scheme: str, javascript: bool) -> list:
+    """The colours of a page's shown code cells as first painted: the theme's own script
+    (which would set the colour scheme later) is held back while they are read."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, color_scheme=scheme, java_script_enabled=javascript
+    )
+    page = context.new_page()
+    held = []
+    page.route("**/scripts/pydata-sphinx-theme.js*", lambda route: held.append(route))
+    try:
+        page.goto(url, wait_until="commit")
+        page.wait_for_selector("footer", state="attached")
+        page.wait_for_timeout(200)
+        assert held or not javascript, "the page did not request the theme's script"
+        return page.evaluate(CODE_CELL_COLOURS)
+    finally:
+        for route in held:
+            route.abort()
+        context.close()
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_code_cells_are_in_the_pages_colour_scheme_from_the_first_paint(browser, site, scheme):
     """A reader whose system is in dark mode gets a dark page before the theme's deferred
     script has run, not a light page that turns dark; without JavaScript the page stays
     light and so do its code cells (myst-nb would follow the system). Code is readable
     (4.5:1) on its box either way."""
-    page_url = f"{site}/chapters/reset.html"
     for javascript in (True, False):
-        context = browser.new_context(
-            viewport={"width": 1280, "height": 900},
-            color_scheme=scheme,
-            java_script_enabled=javascript,
+        cells = code_cells_at_first_paint(
+            browser, f"{site}/chapters/reset.html", scheme, javascript
         )
-        page = context.new_page()
-        held = []
-        page.route("**/scripts/pydata-sphinx-theme.js*", held.append)
-        try:
-            page.goto(page_url, wait_until="commit")
-            page.wait_for_selector("footer", state="attached")
-            page.wait_for_timeout(200)
-            assert held or not javascript, "the page did not request the theme's script"
-            cells = page.evaluate(CODE_CELL_COLOURS)
-            assert cells, "reset.html shows no code cell"
-            expect_dark = scheme == "dark" and javascript
-            how = f"{scheme} system, JavaScript {'on' if javascript else 'off'}"
-            assert {cell["pageDark"] for cell in cells} == {expect_dark}, f"page, {how}"
-            wrong = [cell for cell in cells if cell["boxDark"] != expect_dark]
-            assert not wrong, f"{len(wrong)} of {len(cells)} code cells in the other scheme, {how}"
-            unreadable = [round(cell["ratio"], 2) for cell in cells if cell["ratio"] < 4.5]
-            assert not unreadable, f"code text contrast {unreadable}, {how}"
-        finally:
-            for route in held:
-                route.abort()
-            context.close()
+        assert cells, "reset.html shows no code cell"
+        expect_dark = scheme == "dark" and javascript
+        how = f"{scheme} system, JavaScript {'on' if javascript else 'off'}"
+        assert {cell["pageDark"] for cell in cells} == {expect_dark}, f"page, {how}"
+        wrong = [cell for cell in cells if cell["boxDark"] != expect_dark]
+        assert not wrong, f"{len(wrong)} of {len(cells)} code cells in the other scheme, {how}"
+        unreadable = [round(cell["ratio"], 2) for cell in cells if cell["ratio"] < 4.5]
+        assert not unreadable, f"code text contrast {unreadable}, {how}"
