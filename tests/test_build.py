@@ -194,9 +194,7 @@ def compiled_spec(built_book, chart_id: str) -> dict:
     """The Vega spec render.prepare_chart compiled for a chart of the built book, before
     packing: the build's cache of prepared charts, named by the digest whose first 12
     digits are the chart's id."""
-    cached = list(
-        (built_book.root / "_build" / ".doctrees" / CHART_CACHE_FOLDER).glob(f"{chart_id}*.json")
-    )
+    cached = list((built_book.root / "_build" / CHART_CACHE_FOLDER).glob(f"{chart_id}*.json"))
     assert len(cached) == 1, f"chart {chart_id}: {len(cached)} cached preparations"
     return json.loads(cached[0].read_text(encoding="utf-8"))["vega"]
 

@@ -248,7 +248,8 @@ def oldest_python(tmp_path_factory):
     key = hashlib.sha256(
         ((REPO / "pyproject.toml").read_text() + "".join(OLDEST + RUNNER)).encode()
     ).hexdigest()[:12]
-    venv = REPO / "_build" / f"oldest-venv-{key}"
+    # Hidden (a dot first): the build globs the source tree for pages, and skips hidden folders.
+    venv = REPO / "_build" / f".oldest-venv-{key}"
     python = venv / "bin" / "python"
     if not (venv / ".complete").is_file():
         subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
