@@ -8,12 +8,9 @@
 // picture, in exactly its box: no layout shift. The chart is sized to the column, its
 // headline wrapped to the width, and its colours taken from the page's light or dark theme.
 //
-// A chart that is not yet near the viewport when this script starts (its drawing still
-// lazy, not yet fetched) is never drawn twice: its static SVG is held back (its src and
-// srcset moved to data attributes, the box kept at its size) and the interactive chart is
-// drawn straight into the box well before the reader reaches it. If the runtime or the
-// spec cannot be loaded, or drawing fails, the static SVG is put back, as it is for
-// printing. Without JavaScript the page's markup is untouched: every image loads.
+// A chart whose lazy drawing is not yet fetched is drawn once: its static SVG is held back
+// (src and srcset kept in data attributes, the box at its size) and put back if drawing
+// fails, and for printing. Without JavaScript every image loads.
 (() => {
   "use strict";
   if (window.usrussiaCharts) return;
@@ -431,11 +428,12 @@
     chart.signal(TEXT_SCALE, 0.75);
   }
 
+  // A legend's title and labels get the chart's width, so that Vega shortens none with
+  // "…": on a phone, under the plot. (render.fit_legends does the same.)
   function limitLegends(spec, width) {
     for (const legend of spec.legends || []) {
-      // Long entries are shortened (with "…") to the width rather than cut off.
-      const room = width - 130;
-      legend.labelLimit = legend.labelLimit ? Math.min(legend.labelLimit, room) : room;
+      if (width < NARROW) legend.orient = "bottom";
+      legend.labelLimit = legend.titleLimit = width - (width < NARROW ? 40 : 130);
     }
   }
 
@@ -598,7 +596,7 @@
   // --- Drawing --------------------------------------------------------------------------
   async function viewIn(live, vega, spec) {
     live.replaceChildren();
-    const chart = new vega.View(vega.parse(spec), { renderer: "svg", hover: true });
+    const chart = new vega.View(vega.parse(spec), { renderer: "svg", hover: true, logLevel: vega.Warn });
     chart.tooltip(showTooltip);
     await chart.initialize(live).runAsync();
     return chart;

@@ -85,7 +85,7 @@ LIGHT_BACKGROUND = "#ffffff"
 # Below this width (px), legends stack their entries (charts.js uses the same).
 NARROW = 500
 # Bump when the preparation changes: cached charts are then prepared again.
-PREPARATION_VERSION = "11"
+PREPARATION_VERSION = "12"
 
 
 def in_book_build() -> bool:
@@ -573,15 +573,15 @@ def _sized_for(spec: dict, width: int) -> dict:
 
 
 def fit_legends(vega: dict, width: int) -> dict:
-    """Legend labels shortened (with "…") to the chart's width, and, below ``NARROW``,
-    legends below or above the plot listing their entries in a column instead of a row
-    that would run off the chart. In place; returns ``vega``. (charts.js does the same.)"""
-    room = width - 130
+    """Legends' titles and labels given the chart's width, so that Vega shortens none
+    with "…" (its default limits are 180 and 160 px), and, below ``NARROW``, legends under
+    the plot listing their entries in a column instead of a row that would run off the
+    chart. In place; returns ``vega``. (charts.js does the same.)"""
+    narrow = width < NARROW
     for legend in vega.get("legends") or []:
-        limit = legend.get("labelLimit")
-        legend["labelLimit"] = min(limit, room) if limit else room
-        if width < NARROW and legend.get("orient", "bottom") in ("bottom", "top"):
-            legend["direction"] = "vertical"
+        legend["labelLimit"] = legend["titleLimit"] = width - (40 if narrow else 130)
+        if narrow:
+            legend.update(orient="bottom", direction="vertical")
             legend.pop("columns", None)
     return vega
 
