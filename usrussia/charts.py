@@ -683,20 +683,27 @@ def lines_over_episodes(
     the legend sits below the plot, one entry a line, so that long names fit a phone."""
     require_columns(frame, "lines_over_episodes", x=x, y=y, series=series)
     bands_frame = episodes.assign(episode_label=episodes["episode"].map(EPISODE_LABELS))
-    x_axis = alt.X("start_date:T")
+    # The window as the scale's least and greatest value: a temporal "domain" compiles to
+    # data references without data, on which Vega warns "Infinite extent for field data".
+    x_scale = alt.Undefined
     if x_domain is not None:
-        x_axis = x_axis.scale(domain=[str(pd.Timestamp(d).date()) for d in x_domain])
+        first, last = (pd.Timestamp(d) for d in x_domain)
+        x_scale = alt.Scale(
+            domainMin=alt.DateTime(year=first.year, month=first.month, date=first.day),
+            domainMax=alt.DateTime(year=last.year, month=last.month, date=last.day),
+        )
+    x_axis = alt.X("start_date:T", scale=x_scale)
     tip = [alt.Tooltip("title:N", title="Episode")]
     bands = (
         alt.Chart(bands_frame)
-        .mark_rect(opacity=0.18)
+        .mark_rect(opacity=0.18, clip=True)
         .encode(x=x_axis, x2="end_date:T", color=_episode_colors(bands_frame), tooltip=tip)
     )
     starts = (
         alt.Chart(bands_frame)
-        .mark_rule(strokeDash=[4, 3])
+        .mark_rule(strokeDash=[4, 3], clip=True)
         .encode(
-            x="start_date:T",
+            x=x_axis,
             color=_episode_colors(bands_frame),
             tooltip=tip + [alt.Tooltip("start_date:T", title="Start", format=DAY_FORMAT)],
         )
@@ -709,7 +716,7 @@ def lines_over_episodes(
         alt.Chart(frame)
         .mark_line(point=True)
         .encode(
-            x=alt.X(f"{x}:T").title(None),
+            x=alt.X(f"{x}:T", scale=x_scale).title(None),
             y=alt.Y(f"{y}:Q").title(y_title),
             color=color,
             tooltip=[

@@ -578,8 +578,22 @@ def fit_legends(vega: dict, width: int) -> dict:
     the plot listing their entries in a column instead of a row that would run off the
     chart. In place; returns ``vega``. (charts.js does the same.)"""
     narrow = width < NARROW
-    for legend in vega.get("legends") or []:
-        legend["labelLimit"] = legend["titleLimit"] = width - (40 if narrow else 130)
+    room = width - (90 if narrow else 130)
+    size = float(((vega.get("config") or {}).get("legend") or {}).get("labelFontSize", 10))
+    # A longer label (a value in the data) on two lines or more, as ``legend_lines`` holds.
+    lines = {}
+    for value in spec_pack.string_values([e.get("values") for e in vega.get("data") or []]):
+        wrapped = wrap_to_width([value], room - 20, size, CHAR_EM["subtitle"])
+        if len(wrapped) > 1:
+            lines[value] = wrapped
+    legends = vega.get("legends") or []
+    if legends:
+        vega["signals"] = [*(vega.get("signals") or []), {"name": "usrussia_lines", "value": lines}]
+    for legend in legends:
+        legend["labelLimit"] = legend["titleLimit"] = room
+        labels = legend.setdefault("encode", {}).setdefault("labels", {})
+        text = {"signal": "usrussia_lines[datum.label] || datum.label"}
+        labels["update"] = {**labels.get("update", {}), "text": text}
         if narrow:
             legend.update(orient="bottom", direction="vertical")
             legend.pop("columns", None)
