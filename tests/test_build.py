@@ -306,6 +306,29 @@ def test_the_tooltip_check_finds_column_names_raw_dates_and_bare_numbers():
     assert tooltip_problems(raw_row), "a tooltip of the whole row passed"
 
 
+STATIC_DRAWING = re.compile(r"_images/([0-9a-f]+\.svg)")
+SHORTENED_TEXT = re.compile(r"<text[^>]*>([^<]*\u2026)</text>")
+
+
+def test_no_static_drawing_has_a_text_shortened_with_an_ellipsis(built_book):
+    """The static SVGs every page shows (one per screen width, 320 to 720 px): no legend
+    title or label, no axis title, shortened by Vega with "…" at its limit (render.
+    fit_legends gives legends the width and wraps long labels)."""
+    drawings = set()
+    for name in toc_files():
+        page = (built_book.html / f"{name}.html").read_text(encoding="utf-8")
+        drawings |= set(STATIC_DRAWING.findall(page))
+    shortened = [
+        f"{drawing}: {text!r}"
+        for drawing in sorted(drawings)
+        for text in SHORTENED_TEXT.findall(
+            (built_book.html / "_images" / drawing).read_text(encoding="utf-8")
+        )
+    ]
+    assert drawings, "no static drawing found in the built pages"
+    assert not shortened, "\n".join(shortened)
+
+
 SPEC_FILE = re.compile(r'<figure class="usrussia-chart"[^>]*data-spec="([^"]+)"')
 
 

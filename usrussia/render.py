@@ -85,7 +85,7 @@ LIGHT_BACKGROUND = "#ffffff"
 # Below this width (px), legends stack their entries (charts.js uses the same).
 NARROW = 500
 # Bump when the preparation changes: cached charts are then prepared again.
-PREPARATION_VERSION = "12"
+PREPARATION_VERSION = "13"
 
 
 def in_book_build() -> bool:
@@ -583,7 +583,7 @@ def fit_legends(vega: dict, width: int) -> dict:
     # A longer label (a value in the data) on two lines or more, as ``legend_lines`` holds.
     lines = {}
     for value in spec_pack.string_values([e.get("values") for e in vega.get("data") or []]):
-        wrapped = wrap_to_width([value], room - 20, size, CHAR_EM["subtitle"])
+        wrapped = wrap_to_width([value], room - 20, size, CHAR_EM["title"])
         if len(wrapped) > 1:
             lines[value] = wrapped
     legends = vega.get("legends") or []
