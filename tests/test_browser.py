@@ -230,10 +230,14 @@ TRUNCATED = """async () => {
       else if (node && typeof node === 'object') Object.values(node).forEach(collect);
     };
     collect(await figure.usrussiaSpec);
+    // Each line as drawn: a text of several lines has one <tspan> a line.
     figure.querySelectorAll('.usrussia-chart-live svg text').forEach((text) => {
-      const drawn = text.textContent;
-      if (drawn.endsWith('\u2026') && !texts.has(drawn)) {
-        problems.push(`chart ${i + 1}: text shortened to "${drawn}"`);
+      const lines = text.querySelectorAll('tspan');
+      for (const line of lines.length ? lines : [text]) {
+        const drawn = line.textContent;
+        if (drawn.endsWith('\u2026') && !texts.has(drawn)) {
+          problems.push(`chart ${i + 1}: text shortened to "${drawn}"`);
+        }
       }
     });
   }

@@ -307,7 +307,7 @@ def test_the_tooltip_check_finds_column_names_raw_dates_and_bare_numbers():
 
 
 STATIC_DRAWING = re.compile(r"_images/([0-9a-f]+\.svg)")
-SHORTENED_TEXT = re.compile(r"<text[^>]*>([^<]*\u2026)</text>")
+SHORTENED_TEXT = re.compile(r">([^<]*\u2026)</(?:text|tspan)>")
 
 
 def test_no_static_drawing_has_a_text_shortened_with_an_ellipsis(built_book):

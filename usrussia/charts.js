@@ -431,7 +431,8 @@
   function limitLegends(spec, width) {
     const room = width - (width < NARROW ? 90 : 130);
     const config = spec.config || {};
-    const font = `${(config.legend || {}).labelFontSize || 10}px ${config.font || "sans-serif"}`;
+    const family = ((config.style || {})["guide-label"] || {}).font || config.font || "sans-serif";
+    const font = `${(config.legend || {}).labelFontSize || 10}px ${family}`;
     // A longer label (a value in the data) on two lines or more.
     const lines = {};
     JSON.stringify(spec.data || [], (key, value) => {
