@@ -176,13 +176,15 @@ def browser(chromium_path):
 
 
 class PageVisit:
-    """One page load, recording console errors and requests that left this machine."""
+    """One page load, recording console errors, console warnings (Vega's among them:
+    charts.js draws at Vega's warning level) and requests that left this machine."""
 
     def __init__(self, browser, url: str, color_scheme: str = "light"):
         self.context = browser.new_context(color_scheme=color_scheme)
         self.page = self.context.new_page()
         self.external: list[str] = []
         self.errors: list[str] = []
+        self.warnings: list[str] = []
         self.page.route("**/*", self._route)
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
@@ -200,6 +202,8 @@ class PageVisit:
     def _console(self, message):
         if message.type == "error":
             self.errors.append(message.text)
+        elif message.type == "warning":
+            self.warnings.append(message.text)
 
     def wait_for_charts(self) -> int:
         """Wait until every chart figure has drawn; return how many there are.

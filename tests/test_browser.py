@@ -36,6 +36,9 @@ PAGES = toc_files()
 
 @pytest.mark.parametrize("page_name", PAGES)
 def test_page_renders_offline_with_every_chart_drawn(browser, site, page_name):
+    """Every page, loaded with no other host reachable: every chart drawn, and nothing in
+    the console while they draw, neither an error nor a warning (Vega's, such as "Infinite
+    extent for field", included)."""
     visit = PageVisit(browser, f"{site}/{page_name}.html")
     try:
         visit.wait_for_charts()
@@ -43,6 +46,7 @@ def test_page_renders_offline_with_every_chart_drawn(browser, site, page_name):
         assert not problems, f"{page_name}.html: " + "; ".join(problems)
         assert not visit.external, f"{page_name}.html requested other hosts: {visit.external}"
         assert not visit.errors, f"{page_name}.html console errors: {visit.errors}"
+        assert not visit.warnings, f"{page_name}.html console warnings: {visit.warnings}"
     finally:
         visit.close()
 
@@ -214,10 +218,41 @@ def chart_pages(built_book):
     return pages
 
 
-@pytest.mark.parametrize("width", WIDTHS)
+# Chart text that Vega shortened to its limit (titleLimit, labelLimit) ends in "…": a text
+# drawn so that no text of the spec (titles, labels, data) is drawn in full.
+TRUNCATED = """async () => {
+  const problems = [];
+  const figures = [...document.querySelectorAll('figure.usrussia-chart')];
+  for (const [i, figure] of figures.entries()) {
+    if (!figure.getClientRects().length || !figure.usrussiaSpec) continue;
+    const texts = new Set();
+    const collect = (node) => {
+      if (typeof node === 'string') texts.add(node);
+      else if (Array.isArray(node)) node.forEach(collect);
+      else if (node && typeof node === 'object') Object.values(node).forEach(collect);
+    };
+    collect(await figure.usrussiaSpec);
+    // Each line as drawn: a text of several lines has one <tspan> a line.
+    figure.querySelectorAll('.usrussia-chart-live svg text').forEach((text) => {
+      const lines = text.querySelectorAll('tspan');
+      for (const line of lines.length ? lines : [text]) {
+        const drawn = line.textContent;
+        if (drawn.endsWith('\u2026') && !texts.has(drawn)) {
+          problems.push(`chart ${i + 1}: text shortened to "${drawn}"`);
+        }
+      }
+    });
+  }
+  return problems;
+}"""
+
+
+@pytest.mark.parametrize("width", [360, *WIDTHS])
 def test_charts_fit_their_column_and_nothing_scrolls_sideways(browser, site, width):
     """At a phone's, a tablet's, a laptop's and a large screen's width, on every page: no
-    chart wider than its column, no chart text cut off, no sideways scroll of the page."""
+    chart wider than its column, no chart text cut off, no sideways scroll of the page;
+    and from a small phone's width (360 px) up, no chart text shortened with "…" (a
+    legend's or axis's title or label at Vega's limit)."""
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     problems = []
@@ -225,7 +260,8 @@ def test_charts_fit_their_column_and_nothing_scrolls_sideways(browser, site, wid
         for page_name in PAGES:
             page.goto(f"{site}/{page_name}.html", wait_until="load")
             page.evaluate("() => window.usrussiaCharts && window.usrussiaCharts.drawAll()")
-            found = page.evaluate(FIT_PROBLEMS)
+            found = page.evaluate(TRUNCATED)
+            found += page.evaluate(FIT_PROBLEMS) if width in WIDTHS else []
             problems += [f"{page_name} at {width}px: {p}" for p in found]
     finally:
         context.close()

@@ -11,7 +11,7 @@ import yaml
 from jupyter_cache import get_cache
 
 from tests.conftest import REPO, build_book
-from usrussia import render, spec_pack
+from usrussia import charts, render, spec_pack
 from usrussia.sphinx_ext import CHART_CACHE_FOLDER, SPEC_FILE_SUFFIX, _json_for_script
 
 
@@ -185,6 +185,148 @@ def test_every_chart_of_the_book_uses_only_what_the_slim_vega_runtime_has(built_
     ]
     assert charts, "no chart found in the built pages"
     assert not problems, "\n".join(problems)
+
+
+DATUM_FIELD = re.compile(r'datum\["((?:[^"\\]|\\.)*)"\]')
+DATE_CALL = re.compile(r'(?:timeFormat|utcFormat)\(datum\["(?:[^"\\]|\\.)*"\],\s*"([^"]*)"\)')
+NUMBER_CALL = re.compile(r'(?<![\w.])format\(datum\["(?:[^"\\]|\\.)*"\],\s*"([^"]*)"\)')
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def tooltip_entries(signal: str) -> list[tuple[str | None, str]]:
+    """(title, expression) of each field of a compiled tooltip, ``{"Title": expr, ...}``
+    as Vega-Lite writes it; ``[(None, signal)]`` for any other expression (``datum``,
+    every field of the row under its column name)."""
+    body = signal.strip()
+    if not (body.startswith("{") and body.endswith("}")):
+        return [(None, body)]
+    entries, depth, quote, start = [], 0, None, 1
+    for i in range(1, len(body) - 1):
+        char = body[i]
+        if quote:
+            quote = None if char == quote and body[i - 1] != "\\" else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            entries.append(body[start:i])
+            start = i + 1
+    entries.append(body[start:-1])
+    parsed = []
+    for entry in entries:
+        key = re.match(r'\s*("(?:[^"\\]|\\.)*")\s*:', entry)
+        parsed.append((json.loads(key.group(1)), entry[key.end() :]) if key else (None, entry))
+    return parsed
+
+
+def tooltip_problems(vega: dict) -> list[str]:
+    """What is wrong with the tooltips of a compiled chart: a field shown under its column
+    name (or under no title), a date not in the book's style ("5 February 2026", or
+    "February 2014" for a field known by the month), a number without thousands
+    separators (a year excepted)."""
+    columns, date_columns = set(), set()
+    for entry in vega.get("data") or []:
+        for row in entry.get("values") or [] if isinstance(entry, dict) else []:
+            if isinstance(row, dict):
+                columns |= set(row)
+                date_columns |= {k for k, v in row.items() if ISO_DATE.match(str(v))}
+    tooltips = []
+
+    def visit(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "tooltip" and isinstance(value, dict):
+                    tooltips.append(value.get("signal") or json.dumps(value))
+                elif key != "values":
+                    visit(value)
+        elif isinstance(node, list):
+            for item in node:
+                visit(item)
+
+    visit(vega.get("marks"))
+    problems = []
+    for signal in tooltips:
+        for title, expression in tooltip_entries(signal):
+            fields = DATUM_FIELD.findall(expression)
+            field = fields[0] if fields else expression.strip()
+            base = re.sub(r"^(sum|mean|count|max|min|median)_", "", field)
+            title = title or ""
+            if re.fullmatch(r"[a-z0-9_]*", title) or title in columns or title == base:
+                problems.append(f"field {field!r} shown under the title {title!r}")
+            for date_format in DATE_CALL.findall(expression):
+                if date_format not in (charts.DAY_FORMAT, charts.MONTH_FORMAT):
+                    problems.append(f"{title!r}: date format {date_format!r}")
+            if not DATE_CALL.search(expression) and field in date_columns:
+                problems.append(f"{title!r}: a date shown as it is stored, not in words")
+            for number_format in NUMBER_CALL.findall(expression):
+                year = number_format == "d" and "year" in title.lower()
+                if "," not in number_format and not year:
+                    problems.append(f"{title!r}: number format {number_format!r}, no separators")
+    return problems
+
+
+def test_every_charts_tooltips_name_their_fields_in_words_and_dates_in_the_books_style(
+    built_book,
+):
+    """Every tooltip field of every chart the built pages load: titled in words (not the
+    column's name), dates as "5 February 2026" (or "February 2014" for data known by the
+    month: charts.MONTH_PRECISION), numbers with thousands separators."""
+    charts_checked = tooltips_seen = 0
+    problems = []
+    for chart, vega in built_chart_specs(built_book):
+        charts_checked += 1
+        tooltips_seen += json.dumps(vega.get("marks")).count('"tooltip"')
+        problems += [f"{chart}: {problem}" for problem in tooltip_problems(vega)]
+    assert charts_checked and tooltips_seen, "no chart with a tooltip found in the built pages"
+    assert not problems, "\n".join(problems)
+
+
+def test_the_tooltip_check_finds_column_names_raw_dates_and_bare_numbers():
+    """tooltip_problems on tooltips as Vega-Lite compiles them, good and bad."""
+    good = (
+        '{"Date": timeFormat(datum["date"], "%-d %B %Y"), "Per cent": '
+        'format(datum["percent"], ",.0f"), "Year": format(datum["year"], "d")}'
+    )
+    bad = (
+        '{"date": timeFormat(datum["date"], "%b %d, %Y"), "Percent": format(datum["percent"], '
+        '""), "Survey": datum["when"], "Month": timeFormat(datum["d"], "%B %d")}'
+    )
+    data = [{"name": "d", "values": [{"when": "2014-02-01T00:00:00", "percent": 5}]}]
+    assert (
+        tooltip_problems({"marks": [{"encode": {"update": {"tooltip": {"signal": good}}}}]}) == []
+    )
+    found = tooltip_problems(
+        {"data": data, "marks": [{"encode": {"update": {"tooltip": {"signal": bad}}}}]}
+    )
+    assert len(found) == 5, found
+    raw_row = {"marks": [{"encode": {"update": {"tooltip": {"signal": "datum"}}}}]}
+    assert tooltip_problems(raw_row), "a tooltip of the whole row passed"
+
+
+STATIC_DRAWING = re.compile(r"_images/([0-9a-f]+\.svg)")
+SHORTENED_TEXT = re.compile(r">([^<]*\u2026)</(?:text|tspan)>")
+
+
+def test_no_static_drawing_has_a_text_shortened_with_an_ellipsis(built_book):
+    """The static SVGs every page shows (one per screen width, 320 to 720 px): no legend
+    title or label, no axis title, shortened by Vega with "…" at its limit (render.
+    fit_legends gives legends the width and wraps long labels)."""
+    drawings = set()
+    for name in toc_files():
+        page = (built_book.html / f"{name}.html").read_text(encoding="utf-8")
+        drawings |= set(STATIC_DRAWING.findall(page))
+    shortened = [
+        f"{drawing}: {text!r}"
+        for drawing in sorted(drawings)
+        for text in SHORTENED_TEXT.findall(
+            (built_book.html / "_images" / drawing).read_text(encoding="utf-8")
+        )
+    ]
+    assert drawings, "no static drawing found in the built pages"
+    assert not shortened, "\n".join(shortened)
 
 
 SPEC_FILE = re.compile(r'<figure class="usrussia-chart"[^>]*data-spec="([^"]+)"')

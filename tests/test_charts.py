@@ -495,3 +495,59 @@ def test_jupyterlab_gets_the_same_year_ticks_and_an_axis_set_by_hand_is_left_alo
         x_axes = [axis for axis in vega["axes"] if axis["scale"] == "x"]
         counts = [json.dumps(axis.get("tickCount")) for axis in x_axes]
         assert x_axes and all(("interval: 'year'" in c) == changed for c in counts), counts
+
+
+def _tooltips(chart) -> list[dict]:
+    """Every tooltip field of a chart's Vega-Lite spec, as dicts."""
+    found = []
+
+    def visit(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("tooltip"), list):
+                found.extend(node["tooltip"])
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for item in node:
+                visit(item)
+
+    visit(chart.to_dict())
+    return found
+
+
+def test_dates_known_only_to_the_month_are_shown_by_month_and_the_rest_by_day():
+    opinion = usrussia.load("opinion")
+    assert charts.date_format(opinion[opinion["pollster"] == "Gallup"], "date") == "%B %Y"
+    assert charts.date_format(usrussia.load("new_start"), "date") == "%-d %B %Y"
+    # A frame made from another (its dataset not noted) is decided by the chart's datasets.
+    assert charts.date_format(pd.DataFrame({"date": []}), "date", ["opinion"]) == "%B %Y"
+    chart = charts.lines(
+        opinion,
+        x="date",
+        y="percent",
+        series="pollster",
+        title="t",
+        description="d",
+        datasets=["opinion"],
+        y_title="Per cent",
+    )
+    dates = [tip for tip in _tooltips(chart) if tip["field"] == "date"]
+    assert dates and all(tip["format"] == "%B %Y" for tip in dates), dates
+
+
+def test_tooltip_names_fields_in_words_and_formats_them_by_type():
+    frame = usrussia.load("new_start")
+    tips = [t.to_dict() for t in charts.tooltip(frame, date="Date", deployed_warheads="Warheads")]
+    assert tips == [
+        {"field": "date", "type": "temporal", "title": "Date", "format": "%-d %B %Y"},
+        {
+            "field": "deployed_warheads",
+            "type": "quantitative",
+            "title": "Warheads",
+            "format": ",.0f",
+        },
+    ]
+    # A builder given no title for a column uses the data's own title for it.
+    assert charts.field_title(frame, "party") == "Treaty party"
+    with pytest.raises(charts.ColumnNotFoundError, match="no column"):
+        charts.tooltip(frame, votes="Votes")

@@ -1,19 +1,14 @@
 // The book's charts, with no request to any other host.
 //
-// Each chart is a <figure class="usrussia-chart"> naming its Vega spec (compiled from
-// Vega-Lite when the book was built; a JSON file beside the drawings, or inline in the
-// print edition) and holding a <picture> of static SVGs that the page paints at once.
-// When a figure comes near the viewport, this loader fetches the Vega runtime (once, from
-// the book's own _static/) and the spec, and draws the interactive chart over the
-// picture, in exactly its box: no layout shift. The chart is sized to the column, its
-// headline wrapped to the width, and its colours taken from the page's light or dark theme.
+// Each chart is a <figure class="usrussia-chart"> naming its Vega spec (compiled at build
+// time) and holding a <picture> of static SVGs painted at once. Near the viewport, this
+// loader fetches the Vega runtime (once, from _static/) and the spec, and draws the chart
+// over the picture in exactly its box: sized to the column, headline wrapped, colours
+// from the page's light or dark theme.
 //
-// A chart that is not yet near the viewport when this script starts (its drawing still
-// lazy, not yet fetched) is never drawn twice: its static SVG is held back (its src and
-// srcset moved to data attributes, the box kept at its size) and the interactive chart is
-// drawn straight into the box well before the reader reaches it. If the runtime or the
-// spec cannot be loaded, or drawing fails, the static SVG is put back, as it is for
-// printing. Without JavaScript the page's markup is untouched: every image loads.
+// A chart whose lazy drawing is not yet fetched is drawn once: its static SVG is held back
+// (src and srcset kept in data attributes, the box at its size) and put back if drawing
+// fails, and for printing. Without JavaScript every image loads.
 (() => {
   "use strict";
   if (window.usrussiaCharts) return;
@@ -431,16 +426,30 @@
     chart.signal(TEXT_SCALE, 0.75);
   }
 
+  // A legend's title and labels get the chart's width, so that Vega shortens none with
+  // "…": on a phone, under the plot. (render.fit_legends does the same.)
   function limitLegends(spec, width) {
+    const room = width - (width < NARROW ? 90 : 130);
+    const config = spec.config || {};
+    const family = ((config.style || {})["guide-label"] || {}).font || config.font || "sans-serif";
+    const font = `${(config.legend || {}).labelFontSize || 10}px ${family}`;
+    // A longer label (a value in the data) on two lines or more.
+    const lines = {};
+    JSON.stringify(spec.data || [], (key, value) => {
+      const wrapped = typeof value === "string" && wrap([value], room - 20, font);
+      if (wrapped && wrapped.length > 1) lines[value] = wrapped;
+      return value;
+    });
+    spec.signals = [...(spec.signals || []), { name: "usrussia_lines", value: lines }];
     for (const legend of spec.legends || []) {
-      // Long entries are shortened (with "…") to the width rather than cut off.
-      const room = width - 130;
-      legend.labelLimit = legend.labelLimit ? Math.min(legend.labelLimit, room) : room;
+      if (width < NARROW) legend.orient = "bottom";
+      legend.labelLimit = legend.titleLimit = room;
+      const labels = ((legend.encode ||= {}).labels ||= {});
+      labels.update = { ...labels.update, text: { signal: "usrussia_lines[datum.label] || datum.label" } };
     }
   }
 
-  // A width Vega-Lite derived from a band step (bars with no set width) made a set width,
-  // the band scale spread over it, as render.py does for the static drawings.
+  // A width derived from a band step made a set width (as render.py does).
   function unstepWidth(spec) {
     const signals = spec.signals || [];
     const derived = signals.find((s) => s.name === "width" && s.update);
@@ -550,9 +559,8 @@
   });
   document.addEventListener("click", (event) => closeSaveMenus(event.target));
 
-  // The plot takes whatever height the headline, axes and legend leave in the box, and
-  // text that reaches past the edges (a label at the plot's end, an annotation) moves the
-  // plot in, or, when that cannot help (text pinned to the plot), is set smaller.
+  // The plot takes the height the rest leaves in the box; text past the edges moves the
+  // plot in or, when that cannot help, is set smaller.
   async function fitBox(chart, svg, height, spec, titles) {
     let before = Infinity;
     let shrunk = false;
@@ -598,7 +606,7 @@
   // --- Drawing --------------------------------------------------------------------------
   async function viewIn(live, vega, spec) {
     live.replaceChildren();
-    const chart = new vega.View(vega.parse(spec), { renderer: "svg", hover: true });
+    const chart = new vega.View(vega.parse(spec), { renderer: "svg", hover: true, logLevel: 2 }); // 2: Warn
     chart.tooltip(showTooltip);
     await chart.initialize(live).runAsync();
     return chart;
@@ -614,18 +622,16 @@
     });
   }
 
-  // The chart's Vega spec: a script of its own (data-spec) that hands it to receiveSpec,
-  // loaded once (a <script>, not fetch(), so that a page opened from disk draws too), or
-  // inline in the figure (the one-page print edition).
+  // The chart's Vega spec: a <script> (data-spec; not fetch(), so that a page opened from
+  // disk draws too) that calls receiveSpec, or inline (the print edition).
   const specWaiters = {};
   function receiveSpec(id, spec) {
     for (const resolve of specWaiters[id] || []) resolve(spec);
     delete specWaiters[id];
   }
 
-  // Specs are written small (usrussia/spec_pack.py): inline data in columns, strings that
-  // repeat written once, the theme's config held here once. unpackSpec gives back the
-  // spec as it was compiled, exactly (the tests compare the two).
+  // Specs are packed (usrussia/spec_pack.py); unpackSpec gives back the spec as compiled,
+  // exactly (the tests compare the two).
   const SHARED_CONFIGS = {};
   const PACKED = "usrussiaPacked";
   const COLUMNS = "usrussiaColumns";
@@ -765,8 +771,7 @@
   const HELD_SRC = "usrussiaSrc";
   const HELD_SRCSET = "usrussiaSrcset";
 
-  // The drawing's width / height for this screen: the first <source> whose media query
-  // matches, else the <img>'s own (the same choice the browser makes).
+  // The drawing's width / height for this screen, as the browser picks it.
   function drawingRatio(picture, img) {
     for (const source of picture.querySelectorAll("source")) {
       const media = source.getAttribute("media");
@@ -782,8 +787,8 @@
     return !!img && img.dataset[HELD_SRC] !== undefined;
   }
 
-  // Hold back the static SVG of a lazy drawing the browser has not fetched yet. The box
-  // keeps the drawing's proportions. Returns whether it was held back.
+  // Hold back the static SVG of a lazy drawing not fetched yet, keeping its box; whether
+  // it was held back.
   function holdBack(figure) {
     const picture = figure.querySelector(".usrussia-chart-picture");
     const img = figure.querySelector("img.usrussia-chart-static");
@@ -801,8 +806,7 @@
     return true;
   }
 
-  // Put the static SVG back (the interactive chart could not be drawn, or the page is
-  // about to be printed).
+  // Put the static SVG back (drawing failed, or the page is to be printed).
   function putBack(figure) {
     const picture = figure.querySelector(".usrussia-chart-picture");
     const img = figure.querySelector("img.usrussia-chart-static");
@@ -814,7 +818,6 @@
     }
     img.setAttribute("src", img.dataset[HELD_SRC]);
     delete img.dataset[HELD_SRC];
-    // The drawing's own proportions hold the box from here (the same, as loaded).
     img.addEventListener("load", () => img.style.removeProperty("aspect-ratio"), { once: true });
   }
 
@@ -915,8 +918,7 @@
       attributes: true,
       attributeFilter: ["data-theme"],
     });
-    // Printing takes what is on the page now: every drawing goes back in (a chart drawn
-    // by then covers it, as on screen).
+    // Printing: every drawing goes back in (a chart drawn covers it, as on screen).
     window.addEventListener("beforeprint", () => {
       all.forEach(putBack);
       drawAll();

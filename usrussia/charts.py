@@ -14,7 +14,7 @@ import textwrap
 import altair as alt
 import pandas as pd
 
-from usrussia.data import source_note
+from usrussia.data import resource, source_note
 from usrussia.theme import (
     ANNOTATION_COLOR,
     CHART_HEIGHT,
@@ -48,6 +48,65 @@ def require_columns(frame: pd.DataFrame, builder: str, **columns: str | None) ->
             f"{builder}: no column {', '.join(missing)} in the data frame, whose columns are "
             f"{', '.join(map(repr, frame.columns))}"
         )
+
+
+# --- Tooltips in words -------------------------------------------------------------------
+
+# The book's date style, "5 February 2026"; a date known only to its month, "February 2014".
+DAY_FORMAT = "%-d %B %Y"
+MONTH_FORMAT = "%B %Y"
+# Date fields whose rows are in part known only to the month, the month's first day
+# standing in for the day (data/datapackage.json says so of each): shown by month.
+MONTH_PRECISION = {"opinion": {"date"}}
+
+
+def _dataset_names(frame: pd.DataFrame, datasets=()) -> list[str]:
+    """The dataset a frame was loaded from (``usrussia.load`` notes it), else ``datasets``."""
+    return [frame.attrs["dataset"]] if frame.attrs.get("dataset") else list(datasets)
+
+
+def date_format(frame: pd.DataFrame, column: str, datasets=()) -> str:
+    """The book's date format for ``column``: ``MONTH_FORMAT`` for a field known only to
+    the month in some rows (``MONTH_PRECISION``), else ``DAY_FORMAT``."""
+    names = _dataset_names(frame, datasets)
+    monthly = any(column in MONTH_PRECISION.get(name, ()) for name in names)
+    return MONTH_FORMAT if monthly else DAY_FORMAT
+
+
+def field_title(frame: pd.DataFrame, column: str, datasets=()) -> str:
+    """A column's name in words: its title in data/datapackage.json (from the frame's
+    dataset, else the first of ``datasets`` that has the field), else the column's name
+    with spaces for underscores and a capital ("Flow")."""
+    for name in _dataset_names(frame, datasets):
+        for field in resource(name)["schema"]["fields"]:
+            if field["name"] == column and field.get("title"):
+                return field["title"]
+    words = column.replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
+def tooltip(frame: pd.DataFrame, number_format: str = ",.0f", datasets=(), **titles: str):
+    """The hover fields ``column="Title"`` (in that order) as Altair tooltips, typed from the
+    frame: dates in the book's style (``date_format``), numbers with thousands separators
+    (``number_format``), other values as text. Raises ``ColumnNotFoundError`` for a
+    column the frame lacks. ``tooltip(polls, date="Survey month", percent="Per cent")``."""
+    require_columns(frame, "tooltip", **{column: column for column in titles})
+    return [_tip(frame, column, title, number_format, datasets) for column, title in titles.items()]
+
+
+def _tip(frame, column, title=None, number_format=",.0f", datasets=(), field=None):
+    """One tooltip for ``column`` (``field``, such as "sum(count)", when it is aggregated),
+    titled ``title`` or the column's title in words."""
+    title = title or field_title(frame, column, datasets)
+    field = field or column
+    values = frame[column] if column in frame.columns else pd.Series(dtype=object)
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return alt.Tooltip(f"{field}:T", title=title, format=date_format(frame, column, datasets))
+    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+        return alt.Tooltip(f"{field}:N", title=title)
+    if column == "year":  # 2014, not 2,014
+        return alt.Tooltip(f"{field}:Q", title=title, format="d")
+    return alt.Tooltip(f"{field}:Q", title=title, format=number_format)
 
 
 def titled(
@@ -93,7 +152,7 @@ def line_by_party(
     lines = base.mark_line(point=True).encode(
         tooltip=[
             alt.Tooltip("party:N", title="Party"),
-            alt.Tooltip(f"{x}:T", title="Date", format="%-d %B %Y"),
+            alt.Tooltip(f"{x}:T", title="Date", format=date_format(frame, x, datasets)),
             alt.Tooltip(f"{y}:Q", title=y_title, format=tooltip_format),
         ]
     )
@@ -157,7 +216,7 @@ def timeline(
             .title("Episode"),
             opacity=alt.condition(highlight, alt.value(0.95), alt.value(0.15)),
             tooltip=[
-                alt.Tooltip("date:T", title="Date", format="%-d %B %Y"),
+                alt.Tooltip("date:T", title="Date", format=date_format(events, "date", datasets)),
                 alt.Tooltip("event:N", title="Event"),
                 alt.Tooltip("episode_label:N", title="Episode"),
             ],
@@ -207,7 +266,7 @@ def bars(
         "x": alt.X(f"{x}:{x_type}").title(x_title),
         "y": alt.Y(f"{y}:Q").title(y_title),
         "tooltip": [
-            alt.Tooltip(f"{x}:{x_type}", title=x_title or x),
+            _tip(frame, x, x_title, datasets=datasets),
             alt.Tooltip(f"{y}:Q", title=y_title, format=tooltip_format),
         ],
     }
@@ -293,11 +352,11 @@ def lines(
     scale = _color_scale(series, colors, frame[series].dropna())
     if scale is not None:
         color = color.scale(scale)
-    x_format = {"T": "%-d %B %Y", "Q": "d"}.get(x_type)
-    x_tip_title = "Date" if x_type == "T" else "Year"
-    x_tip = alt.Tooltip(f"{x}:{x_type}", title=x_tip_title)
-    if x_format:
-        x_tip = alt.Tooltip(f"{x}:{x_type}", title=x_tip_title, format=x_format)
+    x_tip = alt.Tooltip(f"{x}:{x_type}", title="Year")
+    if x_type == "T":
+        x_tip = alt.Tooltip(f"{x}:T", title="Date", format=date_format(frame, x, datasets))
+    elif x_type == "Q":
+        x_tip = alt.Tooltip(f"{x}:Q", title="Year", format="d")
     drawn = (
         alt.Chart(frame)
         .mark_line(point=True)
@@ -307,7 +366,7 @@ def lines(
             color=color,
             opacity=alt.condition(pick, alt.value(0.95), alt.value(0.15)),
             tooltip=[
-                alt.Tooltip(f"{series}:N", title=series_title or series),
+                _tip(frame, series, series_title, datasets=datasets),
                 x_tip,
                 alt.Tooltip(f"{y}:Q", title=y_title, format=tooltip_format),
             ],
@@ -379,7 +438,7 @@ def lines_by_party_choice(
             color=alt.Color("party:N").scale(party_scale()).title("Party"),
             tooltip=[
                 alt.Tooltip("party:N", title="Party"),
-                alt.Tooltip(f"{x}:T", title="Date", format="%-d %B %Y"),
+                alt.Tooltip(f"{x}:T", title="Date", format=date_format(frame, x, datasets)),
                 alt.Tooltip("measure:N", title="Measure"),
                 alt.Tooltip("count:Q", title="Count", format=",.0f"),
             ],
@@ -440,7 +499,7 @@ def events_by_phase(
             color=alt.Color("phase:N").sort(order).title("Phase"),
             opacity=alt.condition(pick, alt.value(0.95), alt.value(0.15)),
             tooltip=[
-                alt.Tooltip("date:T", title="Date", format="%-d %B %Y"),
+                alt.Tooltip("date:T", title="Date", format=date_format(events, "date", datasets)),
                 alt.Tooltip(f"{event}:N", title="Event"),
                 alt.Tooltip(f"{detail}:N", title="What happened"),
             ],
@@ -490,11 +549,11 @@ def bars_by(
         "color": color,
         "opacity": alt.condition(pick, alt.value(0.95), alt.value(0.2)),
         "tooltip": [
-            alt.Tooltip(f"{x}:O", title=x_title or x),
-            alt.Tooltip(f"{group}:N", title=group_title or group),
+            _tip(frame, x, x_title, datasets=datasets),
+            _tip(frame, group, group_title, datasets=datasets),
             alt.Tooltip(f"sum({y}):Q", title=y_title, format=tooltip_format),
         ]
-        + [alt.Tooltip(f"{column}:N", title=label) for column, label in (tooltip or {}).items()],
+        + [_tip(frame, c, label, datasets=datasets) for c, label in (tooltip or {}).items()],
     }
     if not stack:
         encoding["xOffset"] = f"{group}:N"
@@ -555,8 +614,8 @@ def cumulative_steps(
             y=alt.Y("cumulative:Q").title(y_title),
             color=color,
             opacity=alt.condition(pick, alt.value(0.95), alt.value(0.15)),
-            tooltip=[alt.Tooltip("date:T", title="Date", format="%-d %B %Y")]
-            + [alt.Tooltip(f"{column}:N", title=label) for column, label in tooltip.items()],
+            tooltip=[_tip(ordered, "date", "Date", datasets=datasets)]
+            + [_tip(ordered, c, label, datasets=datasets) for c, label in tooltip.items()],
         )
         .add_params(pick)
     )
@@ -567,7 +626,7 @@ def cumulative_steps(
             x="date:T",
             tooltip=[
                 alt.Tooltip("event:N", title="Milestone"),
-                alt.Tooltip("date:T", title="Date", format="%-d %B %Y"),
+                alt.Tooltip("date:T", title="Date", format=DAY_FORMAT),
             ],
         )
     )
@@ -599,8 +658,8 @@ def episode_spans(
             color=_episode_colors(frame),
             tooltip=[
                 alt.Tooltip("title:N", title="Episode"),
-                alt.Tooltip("start_date:T", title="Start", format="%-d %B %Y"),
-                alt.Tooltip("end_date:T", title="End", format="%-d %B %Y"),
+                alt.Tooltip("start_date:T", title="Start", format=DAY_FORMAT),
+                alt.Tooltip("end_date:T", title="End", format=DAY_FORMAT),
                 alt.Tooltip("format:N", title="Format"),
             ],
         )
@@ -631,22 +690,29 @@ def lines_over_episodes(
     the legend sits below the plot, one entry a line, so that long names fit a phone."""
     require_columns(frame, "lines_over_episodes", x=x, y=y, series=series)
     bands_frame = episodes.assign(episode_label=episodes["episode"].map(EPISODE_LABELS))
-    x_axis = alt.X("start_date:T")
+    # The window as the scale's least and greatest value: a temporal "domain" compiles to
+    # data references without data, on which Vega warns "Infinite extent for field data".
+    x_scale = alt.Undefined
     if x_domain is not None:
-        x_axis = x_axis.scale(domain=[str(pd.Timestamp(d).date()) for d in x_domain])
+        first, last = (pd.Timestamp(d) for d in x_domain)
+        x_scale = alt.Scale(
+            domainMin=alt.DateTime(year=first.year, month=first.month, date=first.day),
+            domainMax=alt.DateTime(year=last.year, month=last.month, date=last.day),
+        )
+    x_axis = alt.X("start_date:T", scale=x_scale)
     tip = [alt.Tooltip("title:N", title="Episode")]
     bands = (
         alt.Chart(bands_frame)
-        .mark_rect(opacity=0.18)
+        .mark_rect(opacity=0.18, clip=True)
         .encode(x=x_axis, x2="end_date:T", color=_episode_colors(bands_frame), tooltip=tip)
     )
     starts = (
         alt.Chart(bands_frame)
-        .mark_rule(strokeDash=[4, 3])
+        .mark_rule(strokeDash=[4, 3], clip=True)
         .encode(
-            x="start_date:T",
+            x=x_axis,
             color=_episode_colors(bands_frame),
-            tooltip=tip + [alt.Tooltip("start_date:T", title="Start", format="%-d %B %Y")],
+            tooltip=tip + [alt.Tooltip("start_date:T", title="Start", format=DAY_FORMAT)],
         )
     )
     color = alt.Color(f"{series}:N").title(series_title)
@@ -658,12 +724,12 @@ def lines_over_episodes(
         alt.Chart(frame)
         .mark_line(point=True)
         .encode(
-            x=alt.X(f"{x}:T").title(None),
+            x=alt.X(f"{x}:T", scale=x_scale).title(None),
             y=alt.Y(f"{y}:Q").title(y_title),
             color=color,
             tooltip=[
-                alt.Tooltip(f"{series}:N", title=series_title or series),
-                alt.Tooltip(f"{x}:T", title="Date", format="%-d %B %Y"),
+                _tip(frame, series, series_title, datasets=datasets),
+                alt.Tooltip(f"{x}:T", title="Date", format=date_format(frame, x, datasets)),
                 alt.Tooltip(f"{y}:Q", title=y_title, format=tooltip_format),
             ],
         )
@@ -698,8 +764,8 @@ def ranked_bars(
             x=alt.X(f"{x}:Q").title(x_title).axis(tickMinStep=1),
             y=alt.Y(f"{y}:N").sort("-x").title(None),
             tooltip=[
-                alt.Tooltip(f"{y}:N", title=y_tooltip_title or y),
-                alt.Tooltip(f"{x}:Q", title=x_title),
+                _tip(frame, y, y_tooltip_title, datasets=datasets),
+                alt.Tooltip(f"{x}:Q", title=x_title, format=",.0f"),
             ],
         )
         .properties(width=CHART_WIDTH, height=32 * frame[y].nunique())
@@ -735,9 +801,9 @@ def stacked_shares(
             .title(group_title)
             .legend(orient="bottom", columns=3),
             tooltip=[
-                alt.Tooltip(f"{y}:N"),
-                alt.Tooltip(f"{group}:N", title=group_title or group),
-                alt.Tooltip(f"{x}:Q", title="Events"),
+                _tip(frame, y, datasets=datasets),
+                _tip(frame, group, group_title, datasets=datasets),
+                alt.Tooltip(f"{x}:Q", title="Events", format=",.0f"),
             ],
         )
         .properties(width=CHART_WIDTH, height=32 * frame[y].nunique())
@@ -775,8 +841,8 @@ def slopes(
             .title(series_title)
             .legend(orient="bottom", direction="vertical")
             .scale(_color_scale(series, None, frame[series].dropna()) or alt.Undefined),
-            tooltip=[alt.Tooltip(f"{series}:N", title=series_title or series)]
-            + [alt.Tooltip(f"{c}:N", title=t) for c, t in (tooltip or {}).items()]
+            tooltip=[_tip(frame, series, series_title, datasets=datasets)]
+            + [_tip(frame, c, t, datasets=datasets) for c, t in (tooltip or {}).items()]
             + [alt.Tooltip(f"{y}:Q", title=y_title, format=tooltip_format)],
         )
         .properties(width=CHART_WIDTH, height=CHART_HEIGHT - 40)

@@ -85,7 +85,7 @@ LIGHT_BACKGROUND = "#ffffff"
 # Below this width (px), legends stack their entries (charts.js uses the same).
 NARROW = 500
 # Bump when the preparation changes: cached charts are then prepared again.
-PREPARATION_VERSION = "11"
+PREPARATION_VERSION = "13"
 
 
 def in_book_build() -> bool:
@@ -573,15 +573,29 @@ def _sized_for(spec: dict, width: int) -> dict:
 
 
 def fit_legends(vega: dict, width: int) -> dict:
-    """Legend labels shortened (with "…") to the chart's width, and, below ``NARROW``,
-    legends below or above the plot listing their entries in a column instead of a row
-    that would run off the chart. In place; returns ``vega``. (charts.js does the same.)"""
-    room = width - 130
-    for legend in vega.get("legends") or []:
-        limit = legend.get("labelLimit")
-        legend["labelLimit"] = min(limit, room) if limit else room
-        if width < NARROW and legend.get("orient", "bottom") in ("bottom", "top"):
-            legend["direction"] = "vertical"
+    """Legends' titles and labels given the chart's width, so that Vega shortens none
+    with "…" (its default limits are 180 and 160 px), and, below ``NARROW``, legends under
+    the plot listing their entries in a column instead of a row that would run off the
+    chart. In place; returns ``vega``. (charts.js does the same.)"""
+    narrow = width < NARROW
+    room = width - (90 if narrow else 130)
+    size = float(((vega.get("config") or {}).get("legend") or {}).get("labelFontSize", 10))
+    # A longer label (a value in the data) on two lines or more, as ``legend_lines`` holds.
+    lines = {}
+    for value in spec_pack.string_values([e.get("values") for e in vega.get("data") or []]):
+        wrapped = wrap_to_width([value], room - 20, size, CHAR_EM["title"])
+        if len(wrapped) > 1:
+            lines[value] = wrapped
+    legends = vega.get("legends") or []
+    if legends:
+        vega["signals"] = [*(vega.get("signals") or []), {"name": "usrussia_lines", "value": lines}]
+    for legend in legends:
+        legend["labelLimit"] = legend["titleLimit"] = room
+        labels = legend.setdefault("encode", {}).setdefault("labels", {})
+        text = {"signal": "usrussia_lines[datum.label] || datum.label"}
+        labels["update"] = {**labels.get("update", {}), "text": text}
+        if narrow:
+            legend.update(orient="bottom", direction="vertical")
             legend.pop("columns", None)
     return vega
 
