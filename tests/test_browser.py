@@ -809,6 +809,18 @@ def test_a_search_from_the_search_box_lists_the_pages_that_match(browser, site):
         assert results.count() >= 3, f"only {results.count()} pages found for 'treaty'"
         assert titles.strip(), "a search result without a title"
         assert not visit.errors, visit.errors
+        # Each result's summary is the page's own text, not the theme's print-only
+        # contents list ("Contents 8.1. …") or the header's buttons ("Binder").
+        visit.page.wait_for_selector("#search-results p.search-summary", timeout=30_000)
+        summaries = visit.page.locator("#search-results li p.context").all_inner_texts()
+        assert len(summaries) >= 3, f"only {len(summaries)} result summaries"
+        not_text = [
+            summary
+            for summary in summaries
+            if re.search(r"Contents \d+\.\d+\.", summary)
+            or summary.strip(" .") in {"Binder", "Colab", "Repository", "Open issue", "Download"}
+        ]
+        assert not not_text, f"summaries from outside the text: {not_text[:3]}"
         # The search field's magnifier sits before the words typed, not over them.
         overlap = visit.page.evaluate(
             """() => [...document.querySelectorAll('form.bd-search')].map(form => {
