@@ -352,14 +352,16 @@
     const box = svg.getBoundingClientRect();
     let left = 0;
     let right = 0;
+    let top = 0;
     for (const text of svg.querySelectorAll("text")) {
       if (!text.textContent.trim() || getComputedStyle(text).opacity === "0") continue;
       const t = text.getBoundingClientRect();
       if (!t.width) continue;
       left = Math.max(left, box.left - t.left);
       right = Math.max(right, t.right - box.right);
+      top = Math.max(top, box.top - t.top);
     }
-    return { left: Math.ceil(left), right: Math.ceil(right) };
+    return { left: Math.ceil(left), right: Math.ceil(right), top: Math.ceil(top) };
   }
 
   // Annotations (text marks the chart sets, not axes or legends) one size smaller, for
@@ -585,12 +587,14 @@
         await fitHeight();
       }
       const over = overflow(svg);
-      const reach = over.left + over.right;
+      // A headline of many lines can reach above the box (Vega undercounts its height).
+      const reach = over.left + over.right + over.top;
       if (reach < 1) return;
       if (reach < before && round < 2) {
         const step = (edge) => (edge < 1 ? 0 : Math.ceil(edge * 1.5) + 2);
         const pad = chart.padding();
-        chart.padding({ ...pad, left: pad.left + step(over.left), right: pad.right + step(over.right) });
+        const [left, right, top] = [over.left, over.right, over.top].map(step);
+        chart.padding({ ...pad, left: pad.left + left, right: pad.right + right, top: pad.top + top });
       } else if (!shrunk) {
         shrinkAnnotations(spec, chart);
         shrunk = true;
