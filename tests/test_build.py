@@ -116,13 +116,20 @@ def test_every_glued_value_was_inserted(built_book):
 
 def test_a_page_taken_out_of_the_toc_is_no_longer_published(book_copy):
     """Taking a chapter out of _toc.yml (or renaming it) removes what the last build
-    published for it (its page, its page sources, its notebooks) without `make clean`;
-    the other pages and every source stay. A book of two short pages keeps this fast."""
+    published for it (its page, its page sources, its notebooks, its pictures) without
+    `make clean`; the other pages and every source stay. A book of two short pages keeps
+    this fast."""
     from usrussia.scaffold import FRONT_MATTER
 
     book = book_copy([])
     chapter = book / "chapters" / "leaving.md"
-    chapter.write_text(FRONT_MATTER + "\n# Leaving\n\nA chapter about to leave the book.\n")
+    chapter.write_text(
+        FRONT_MATTER + "\n# Leaving\n\nA chapter about to leave the book.\n\n"
+        "![A picture of its own](leaving-picture.svg)\n"
+    )
+    (book / "chapters" / "leaving-picture.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>\n'
+    )
     (book / "stays.md").write_text("# Stays\n\nA page that stays in the book.\n")
     toc = book / "_toc.yml"
     toc.write_text(
@@ -137,6 +144,10 @@ def test_a_page_taken_out_of_the_toc_is_no_longer_published(book_copy):
         first.html / "notebooks" / "instructor" / "leaving.ipynb",
         book / "_build" / "notebooks" / "student" / "leaving.ipynb",
     ]
+    # The chapter's picture, as Sphinx copied it, goes with it.
+    pictures = re.findall(r'src="../(_images/[^"]+)"', outputs[0].read_text(encoding="utf-8"))
+    assert pictures, "the first build published no picture for the chapter"
+    outputs += [first.html / picture for picture in pictures]
     missing = [str(p.relative_to(book)) for p in outputs if not p.is_file()]
     assert not missing, f"the first build did not write {missing}"
 

@@ -31,7 +31,7 @@ import re
 import shutil
 import sys
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from docutils import nodes
 
@@ -285,6 +285,29 @@ def drop_pages_left_out(app, exception) -> None:
     for relative in sorted(before - published):
         (root / relative).unlink(missing_ok=True)
     record.write_text(json.dumps(sorted(published), indent=1) + "\n", encoding="utf-8")
+
+
+IMAGE_REFERENCE = re.compile(r"""_images/([^"'?#\s)]+)""")
+
+
+def drop_unreferenced_images(app, exception) -> None:
+    """After an HTML build: delete the files in ``_images`` that no page refers to. Sphinx
+    copies each picture and chart drawing there but never removes one, so every earlier
+    drawing of a changed chart, and the pictures of a page taken out, would be published
+    with the site. Only the build's own copies are removed; sources are never touched."""
+    if exception is not None or app.builder.name != "html":
+        return
+    outdir = Path(app.outdir)
+    images = outdir / app.builder.imagedir
+    if not images.is_dir():
+        return
+    referenced = set()
+    for page in outdir.rglob("*.html"):
+        found = IMAGE_REFERENCE.findall(page.read_text(encoding="utf-8", errors="replace"))
+        referenced.update(unquote(name) for name in found)
+    for path in images.iterdir():
+        if path.is_file() and path.name not in referenced:
+            path.unlink()
 
 
 def cut_theme_stylesheets(app, exception) -> None:
@@ -836,6 +859,7 @@ def setup(app):
     app.connect("env-get-outdated", mark_stale_notebooks)
     app.connect("build-finished", write_static_assets)
     app.connect("build-finished", drop_pages_left_out)
+    app.connect("build-finished", drop_unreferenced_images, priority=600)
     # After the theme rewrites pygments.css and myst-nb copies its CSS (build-finished too).
     app.connect("build-finished", cut_theme_stylesheets, priority=900)
     app.connect("html-page-context", add_chart_script_to_single_page)
