@@ -247,23 +247,32 @@ TRUNCATED = """async () => {
 }"""
 
 
+def drawn_pages(browser, site, pages, *, scheme="light", width=1280, open_solutions=False):
+    """Each of ``pages`` loaded in turn in one browser context (``scheme``, ``width`` px
+    wide, 900 px high), every solution opened if asked, every chart drawn: yields (page
+    name, the Playwright page)."""
+    context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        for page_name in pages:
+            page.goto(f"{site}/{page_name}.html", wait_until="load")
+            if open_solutions:
+                page.evaluate(OPEN_EVERY_SOLUTION)
+            page.evaluate("() => window.usrussiaCharts && window.usrussiaCharts.drawAll()")
+            yield page_name, page
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("width", [360, *WIDTHS])
 def test_charts_fit_their_column_and_nothing_scrolls_sideways(browser, site, width):
     """At a small phone's, a phone's, a tablet's, a laptop's and a large screen's width, on
     every page: no chart wider than its column, no chart text cut off or shortened with "…"
     (a legend's or axis's title or label at Vega's limit), no sideways scroll of the page."""
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
     problems = []
-    try:
-        for page_name in PAGES:
-            page.goto(f"{site}/{page_name}.html", wait_until="load")
-            page.evaluate("() => window.usrussiaCharts && window.usrussiaCharts.drawAll()")
-            found = page.evaluate(TRUNCATED)
-            found += page.evaluate(FIT_PROBLEMS)
-            problems += [f"{page_name} at {width}px: {p}" for p in found]
-    finally:
-        context.close()
+    for page_name, page in drawn_pages(browser, site, PAGES, width=width):
+        found = page.evaluate(TRUNCATED) + page.evaluate(FIT_PROBLEMS)
+        problems += [f"{page_name} at {width}px: {p}" for p in found]
     assert not problems, "\n".join(problems[:30])
 
 
@@ -339,18 +348,11 @@ def test_axes_show_years_and_their_labels_never_run_together(browser, site, char
     """On every chart page, with every solution opened: a time axis that spans more than a
     year shows at least one year (from 360 px on), and no two labels of an axis overlap or
     touch (at LABEL_WIDTHS)."""
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
     problems = []
-    try:
-        for page_name in chart_pages:
-            page.goto(f"{site}/{page_name}.html", wait_until="load")
-            page.evaluate(OPEN_EVERY_SOLUTION)
-            page.evaluate("() => window.usrussiaCharts && window.usrussiaCharts.drawAll()")
-            found = page.evaluate(AXIS_LABEL_PROBLEMS, [LABEL_GAP, width in LABEL_WIDTHS])
-            problems += [f"{page_name} at {width}px: {p}" for p in found]
-    finally:
-        context.close()
+    pages = drawn_pages(browser, site, chart_pages, width=width, open_solutions=True)
+    for page_name, page in pages:
+        found = page.evaluate(AXIS_LABEL_PROBLEMS, [LABEL_GAP, width in LABEL_WIDTHS])
+        problems += [f"{page_name} at {width}px: {p}" for p in found]
     assert not problems, "\n".join(problems[:40])
 
 
@@ -408,16 +410,9 @@ CONTRAST_PROBLEMS = (
 def results_on_chart_pages(browser, site, chart_pages, scheme, script):
     """(page name, result of ``script``) for every chart page in ``scheme`` at 1280 px,
     every chart drawn."""
-    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    try:
-        for page_name in chart_pages:
-            page.goto(f"{site}/{page_name}.html", wait_until="load")
-            assert page.evaluate("() => document.documentElement.dataset.theme") == scheme
-            page.evaluate("() => window.usrussiaCharts.drawAll()")
-            yield page_name, page.evaluate(script)
-    finally:
-        context.close()
+    for page_name, page in drawn_pages(browser, site, chart_pages, scheme=scheme):
+        assert page.evaluate("() => document.documentElement.dataset.theme") == scheme
+        yield page_name, page.evaluate(script)
 
 
 def contrast_problems(browser, site, chart_pages, scheme, check) -> tuple[list[str], int]:
