@@ -18,7 +18,6 @@ UNCONFIRMED_ADDRESSES = {
     "crs2011123",
     "crs2017caatsa",
     "crs2019r45415",
-    "govtrack2012magnitskysummary",
     "helsinki-crs2017ica",
     "helsinki-crs2019skripal",
     "helsinki-irishtimes2018expulsions",
