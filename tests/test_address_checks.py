@@ -20,7 +20,6 @@ UNCONFIRMED_ADDRESSES = {
     "crs2019r45415",
     "helsinki-crs2017ica",
     "helsinki-crs2019skripal",
-    "helsinki-irishtimes2018expulsions",
     "new_start-thehill2023",
     "newsru2022ooncivilianlosses",
     "ohchr2022civiliancasualtiesjan",
