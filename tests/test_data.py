@@ -335,7 +335,8 @@ OPINION_ROWS_FROM_REPORTING = {
     ),
     ("2018-07-19", "Levada Center"): (
         "themoscowtimes.com",
-        "The Moscow Times report; Levada's release not found",
+        "The Moscow Times report; Levada's release not found (its summary, 42% in July 2018, "
+        "is on the shifting tag listing levada.ru/tag/es/page/3/, not a release page)",
     ),
     ("2019-11-21", "Levada Center"): (
         "agenzianova.com",
