@@ -14,7 +14,6 @@ from usrussia import sources
 
 UNCONFIRMED_ADDRESSES = {
     "after_2022-ecd2025sanctions",
-    "congmonitor2012magnitsky",
     "crs2011123",
     "crs2017caatsa",
     "crs2019r45415",
@@ -25,7 +24,6 @@ UNCONFIRMED_ADDRESSES = {
     "ohchr2022civiliancasualtiesjan",
     "reset-wh2010resetfactsheet",
     "reset-whfactsheet2009bpc",
-    "uamission2014ufsa",
 }
 
 
