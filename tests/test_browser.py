@@ -919,6 +919,16 @@ STYLE_OF_EVERY_ELEMENT = """(properties) => {
 CUT_CSS_PAGES = ["chapters/new_start.html", "index.html", "search.html?q=treaty"]
 
 
+# True on a page without search results, or once Sphinx's searchtools.js has written its
+# closing status ("Search finished, found …" or "Your search did not match …").
+SEARCH_FINISHED = """() => {
+  const results = document.querySelector('#search-results');
+  if (!results) return true;
+  const status = results.querySelector('p.search-summary');
+  return !!status && /finished|did not match/.test(status.textContent);
+}"""
+
+
 def uncut_stylesheets(built_book) -> Path:
     from usrussia.sphinx_ext import UNCUT_FOLDER
 
@@ -947,6 +957,11 @@ def styles_seen(
     try:
         page.goto(url, wait_until="load")
         page.wait_for_timeout(500)  # the deferred scripts' classes (toggles, tabs, search)
+        # Sphinx's search lists its results one by one and fetches each page for the
+        # summary under it: the page is compared once all are drawn, else the two
+        # captures hold different numbers of results.
+        page.wait_for_function(SEARCH_FINISHED, timeout=20_000)
+        page.wait_for_load_state("networkidle")
         return page.evaluate(STYLE_OF_EVERY_ELEMENT, STYLED)
     finally:
         context.close()
@@ -1157,6 +1172,38 @@ def test_a_click_on_the_link_in_a_solutions_title_opens_the_solution(browser, si
         solution.locator(".admonition-title a").click()  # and shuts it again
         visit.page.wait_for_timeout(300)
         assert "toggle-hidden" in solution.get_attribute("class")
+        assert not visit.errors, visit.errors
+    finally:
+        visit.close()
+
+
+# The hash of each link "On this page" marks as the section being read.
+MARKED_SECTIONS = """() => [...document.querySelectorAll('#pst-page-toc-nav a.active')]
+  .map(a => a.hash)"""
+
+
+def test_on_this_page_marks_the_section_a_citation_jumps_to(browser, site):
+    """A click on a citation jumps to its entry under the chapter's References, past every
+    heading in between: "On this page" must then mark References, not the section the
+    reader left; so too on a page opened at the entry's address."""
+    visit = PageVisit(browser, f"{site}/chapters/reset.html")
+    try:
+        page = visit.page
+        page.locator("#pst-page-toc-nav a[href='#what-the-reset-delivered']").click()
+        page.wait_for_timeout(700)
+        assert page.evaluate(MARKED_SECTIONS) == ["#what-the-reset-delivered"]
+        citation = page.locator("#what-the-reset-delivered a.reference.internal[href^='#id']")
+        entry = citation.first.get_attribute("href")
+        inside = f"() => !!document.querySelector('#references {entry}')"
+        assert page.evaluate(inside), f"{entry} is not an entry under References"
+        citation.first.click()
+        page.wait_for_timeout(700)
+        assert page.evaluate("() => location.hash") == entry
+        assert page.evaluate(MARKED_SECTIONS) == ["#references"]
+        page.goto("about:blank")
+        page.goto(f"{site}/chapters/reset.html{entry}", wait_until="load")
+        page.wait_for_timeout(700)
+        assert page.evaluate(MARKED_SECTIONS) == ["#references"]
         assert not visit.errors, visit.errors
     finally:
         visit.close()
