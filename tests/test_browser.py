@@ -960,8 +960,9 @@ def styles_seen(
         # Sphinx's search lists its results one by one and fetches each page for the
         # summary under it: the page is compared once all are drawn, else the two
         # captures hold different numbers of results.
-        page.wait_for_function(SEARCH_FINISHED, timeout=20_000)
-        page.wait_for_load_state("networkidle")
+        if "search.html" in url:
+            page.wait_for_function(SEARCH_FINISHED, timeout=20_000)
+            page.wait_for_load_state("networkidle")
         return page.evaluate(STYLE_OF_EVERY_ELEMENT, STYLED)
     finally:
         context.close()
