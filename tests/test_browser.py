@@ -502,7 +502,7 @@ def test_every_chart_mark_has_enough_contrast(browser, site, chart_pages, scheme
 LEGEND_COLORS = (
     """() => {"""
     + COLOR_HELPERS
-    + """  const legends = [];
+    + r"""  const legends = [];
   document.querySelectorAll('figure.usrussia-chart').forEach((figure, i) => {
     const bg = background(figure);
     figure.querySelectorAll('.usrussia-chart-live svg g.role-legend').forEach(legend => {
@@ -517,7 +517,15 @@ LEGEND_COLORS = (
         }
         const label = swatch.closest('.role-legend-symbol').parentElement
           .querySelector('.role-legend-label text');
-        entries.push([label ? label.textContent : '?', c.map((v, k) => v * a + bg[k] * (1 - a))]);
+        // The swatch's form: its outline's commands with each number by its sign alone (a
+        // circle, a square, a triangle pointing up and one pointing down differ; two
+        // circles of any size do not), filled or not, and its dash.
+        const sign = (n) => (Number(n) > 0 ? '+' : Number(n) < 0 ? '-' : '0');
+        const outline = (swatch.getAttribute('d') || '')
+          .replace(/-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?/g, sign);
+        const form = [outline, filled ? 'filled' : 'outline', style.strokeDasharray].join(' ');
+        entries.push([label ? label.textContent : '?', c.map((v, k) => v * a + bg[k] * (1 - a)),
+                      form]);
       });
       if (entries.length > 1) legends.push({chart: i + 1, entries});
     });
@@ -540,25 +548,55 @@ LEGEND_COLORS = (
 # after the 3:1 raise) differ by 11.2; in dark mode the closest pair differs by 19.9.
 SERIES_DIFFERENCE = 10.0
 
+# The colour visions a chart is read with: normal, and the two commonest colour-vision
+# deficiencies, protanopia and deuteranopia (red-green; together about 8% of men of
+# northern European descent, far fewer women), simulated at full severity as coloraide
+# does by default, after Viénot, Brettel & Mollon, "Digital video colourmaps for checking
+# the legibility of displays by dichromats", Color Research & Application 24(4), 1999.
+# Tritanopia (blue-yellow, far rarer) is not checked.
+VISIONS = ("normal", "protan", "deutan")
+
 
 def indistinct_series(legend: dict, minimum: float = SERIES_DIFFERENCE) -> list[str]:
-    """Pairs of series of one legend (``{"chart", "entries": [[label, [r, g, b]], ...]}``)
-    whose colours as drawn differ by less than ``minimum`` (CIEDE2000, via coloraide)."""
-    colors = [(label, Color("srgb", channels)) for label, channels in legend["entries"]]
-    return [
-        f"chart {legend['chart']}: {a!r} and {b!r} differ by {difference:.1f} (CIEDE2000)"
-        for (a, first), (b, second) in itertools.combinations(colors, 2)
-        if (difference := first.delta_e(second, method="2000")) < minimum
-    ]
+    """Pairs of series of one legend (``{"chart", "entries": [[label, [r, g, b], form],
+    ...]}``, channels 0-1 sRGB as drawn) that a reader cannot tell apart: under normal
+    vision, colours less than ``minimum`` apart (CIEDE2000, via coloraide); under simulated
+    protanopia or deuteranopia, the same, unless the two swatches differ in form (shape,
+    fill or dash), which a reader sees whatever the colours."""
+    problems = []
+    for vision in VISIONS:
+        seen = []
+        for label, channels, *form in legend["entries"]:
+            color = Color("srgb", channels)
+            if vision != "normal":
+                color = color.filter(vision).convert("srgb")
+            seen.append((label, color, form))
+        for (a, first, a_form), (b, second, b_form) in itertools.combinations(seen, 2):
+            if vision != "normal" and a_form != b_form:
+                continue
+            if (difference := first.delta_e(second, method="2000")) < minimum:
+                problems.append(
+                    f"chart {legend['chart']}: {a!r} and {b!r} differ by {difference:.1f} "
+                    f"(CIEDE2000, {vision} vision)"
+                )
+    return problems
 
 
 def test_the_series_check_tells_close_colours_from_distinct_ones():
     """Blue against sky blue as drawn on white passes; blue against a blue a shade lighter
-    (what a raise to 3:1 could make of two close colours) fails."""
+    (what a raise to 3:1 could make of two close colours) fails. Green against orange
+    passes in normal vision and fails under protanopia and deuteranopia, unless their
+    shapes differ."""
     blue, sky_blue, lighter_blue = [0, 0.447, 0.698], [0.271, 0.565, 0.729], [0.1, 0.5, 0.75]
     assert not indistinct_series({"chart": 1, "entries": [["a", blue], ["b", sky_blue]]})
     found = indistinct_series({"chart": 1, "entries": [["a", blue], ["b", lighter_blue]]})
-    assert len(found) == 1 and "'a' and 'b'" in found[0]
+    assert len(found) == 3 and "'a' and 'b'" in found[0] and "normal vision" in found[0]
+    olive, orange = [0.55, 0.6, 0.1], [0.85, 0.55, 0.1]  # 25.8 apart; 0.3 and 6.2 to them
+    same_form = [["a", olive, "MAAZ filled"], ["b", orange, "MAAZ filled"]]
+    found = indistinct_series({"chart": 1, "entries": same_form})
+    assert [p.rsplit(", ", 1)[1] for p in found] == ["protan vision)", "deutan vision)"]
+    other_form = [["a", olive, "MAAZ filled"], ["b", orange, "MhvhZ filled"]]
+    assert not indistinct_series({"chart": 1, "entries": other_form})
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -567,7 +605,9 @@ def test_the_series_of_every_chart_stay_distinguishable_in_both_modes(
 ):
     """After charts.js has raised every mark colour to 3:1 against this mode's page (which
     mixes colours towards black or white and so brings some closer together), any two
-    series of one legend still differ by SERIES_DIFFERENCE (CIEDE2000) as drawn."""
+    series of one legend still differ by SERIES_DIFFERENCE (CIEDE2000) as drawn, and so
+    under simulated protanopia and deuteranopia unless their legend swatches differ in
+    form."""
     problems, checked = [], 0
     for page_name, legends in results_on_chart_pages(
         browser, site, chart_pages, scheme, LEGEND_COLORS

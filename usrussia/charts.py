@@ -21,6 +21,7 @@ from usrussia.theme import (
     CHART_WIDTH,
     EPISODE_LABELS,
     episode_scale,
+    episode_shape_scale,
     party_scale,
     series_scale,
 )
@@ -214,6 +215,11 @@ def timeline(
             color=alt.Color("episode_label:N")
             .scale(episode_scale(episodes_present))
             .title("Episode"),
+            # A shape per episode as well as a colour (theme.EPISODE_SHAPES); with the same
+            # field and title, Vega-Lite draws one legend for both.
+            shape=alt.Shape("episode_label:N")
+            .scale(episode_shape_scale(episodes_present))
+            .title("Episode"),
             opacity=alt.condition(highlight, alt.value(0.95), alt.value(0.15)),
             tooltip=[
                 alt.Tooltip("date:T", title="Date", format=date_format(events, "date", datasets)),
@@ -237,10 +243,11 @@ def timeline(
         )
         layers.append(bands)
     # The bands share the points' colour scale but not their legend: one legend, whose
-    # entries select an episode.
+    # entries select an episode. The points' shape legend is theirs too, so that it merges
+    # with their colour legend.
     chart = (
         alt.layer(*layers, points)
-        .resolve_legend(color="independent")
+        .resolve_legend(color="independent", shape="independent")
         .properties(width=CHART_WIDTH, height=height)
     )
     return titled(chart, title, datasets, description=description)
@@ -496,7 +503,11 @@ def events_by_phase(
         .encode(
             x=alt.X("date:T").title(None),
             y=alt.Y("phase:N").sort(order).title(None),
-            color=alt.Color("phase:N").sort(order).title("Phase"),
+            color=alt.Color("phase:N").scale(domain=order).title("Phase"),
+            # Each phase a shape too, so that phases whose colours a colour-blind reader
+            # confuses are told apart in the legend. Vega-Lite draws one legend for the
+            # two only when both scales name the same domain.
+            shape=alt.Shape("phase:N").scale(domain=order).title("Phase"),
             opacity=alt.condition(pick, alt.value(0.95), alt.value(0.15)),
             tooltip=[
                 alt.Tooltip("date:T", title="Date", format=date_format(events, "date", datasets)),
@@ -788,7 +799,8 @@ def stacked_shares(
     subtitle: str | None = None,
 ) -> alt.TopLevelMixin:
     """One horizontal bar per ``y``, split into the shares of each ``group`` (stacked to
-    100%) in the colour order ``order``; ``x`` holds the counts. Keep ``x_title`` short."""
+    100%) in the order ``order``, each group in its colour of theme.SERIES_COLORS where it
+    has one; ``x`` holds the counts. Keep ``x_title`` short."""
     require_columns(frame, "stacked_shares", x=x, y=y, group=group)
     chart = (
         alt.Chart(frame)
@@ -799,7 +811,8 @@ def stacked_shares(
             color=alt.Color(f"{group}:N")
             .sort(order)
             .title(group_title)
-            .legend(orient="bottom", columns=3),
+            .legend(orient="bottom", columns=3)
+            .scale(_color_scale(group, None, frame[group].dropna()) or alt.Undefined),
             tooltip=[
                 _tip(frame, y, datasets=datasets),
                 _tip(frame, group, group_title, datasets=datasets),
@@ -831,6 +844,8 @@ def slopes(
     ``order`` of ``x`` (for example "start" and "end"). The legend sits below the plot and
     the width is set, so that the chart fits a phone's column."""
     require_columns(frame, "slopes", x=x, y=y, series=series)
+    names = frame[series].dropna()
+    colors = _color_scale(series, None, names) or alt.Scale(domain=sorted(names.unique()))
     chart = (
         alt.Chart(frame)
         .mark_line(point=True)
@@ -840,7 +855,13 @@ def slopes(
             color=alt.Color(f"{series}:N")
             .title(series_title)
             .legend(orient="bottom", direction="vertical")
-            .scale(_color_scale(series, None, frame[series].dropna()) or alt.Undefined),
+            .scale(colors),
+            # The points take a shape per series as well, for readers who cannot tell two
+            # of the colours apart; with the same domain, one legend shows both.
+            shape=alt.Shape(f"{series}:N")
+            .title(series_title)
+            .legend(orient="bottom", direction="vertical")
+            .scale(domain=colors.domain),
             tooltip=[_tip(frame, series, series_title, datasets=datasets)]
             + [_tip(frame, c, t, datasets=datasets) for c, t in (tooltip or {}).items()]
             + [alt.Tooltip(f"{y}:Q", title=y_title, format=tooltip_format)],

@@ -30,8 +30,11 @@ PARTY_COLORS = {
     "Russia": OKABE_ITO["vermillion"],
 }
 
-# "Everything else" beside a highlighted group ("Other years"), and episodes' "Other".
-NEUTRAL_COLOR = "#8c8c8c"
+# "Everything else" beside a highlighted group ("Other years"), and episodes' "Other". A
+# mid grey as dark as this (5.7:1 on white, 3.2:1 on the dark page) stays apart from the
+# Okabe-Ito green and purple for readers with red-green colour blindness too; the lighter
+# #8c8c8c came within 6.8 CIEDE2000 of them under simulated deuteranopia.
+NEUTRAL_COLOR = "#666666"
 
 # One colour per meaning: a series with one of these names (as the data or the chapters
 # name it) is drawn in this colour in every chart, by the builders of usrussia.charts
@@ -46,7 +49,9 @@ SERIES_COLORS = {
     # U.S. presidents.
     "Barack Obama": OKABE_ITO["bluish_green"],
     "Donald Trump": OKABE_ITO["reddish_purple"],
-    "Joe Biden": OKABE_ITO["sky_blue"],
+    # Biden in blue, not sky blue: raised to 3:1 on white, sky blue came within 5.8
+    # CIEDE2000 of Trump's purple under simulated protanopia.
+    "Joe Biden": OKABE_ITO["blue"],
     # U.S. goods trade with Russia.
     "U.S. exports to Russia": OKABE_ITO["bluish_green"],
     "U.S. imports from Russia": OKABE_ITO["orange"],
@@ -71,6 +76,14 @@ SERIES_COLORS = {
     "meeting on the margins": OKABE_ITO["sky_blue"],
     "standalone summit": OKABE_ITO["orange"],
     "state or official visit": OKABE_ITO["bluish_green"],
+    # Categories of the timeline's events, where a chart draws them as colours (the
+    # compare chapter's shares). Diplomacy in sky blue, not the theme's next colour
+    # (orange), which red-green colour-blind readers cannot tell from sanctions' vermilion.
+    "treaty": OKABE_ITO["blue"],
+    "sanctions": PARTY_COLORS["Russia"],
+    "summit": OKABE_ITO["bluish_green"],
+    "diplomacy": OKABE_ITO["sky_blue"],
+    "other": NEUTRAL_COLOR,
 }
 
 EPISODE_LABELS = {
@@ -89,6 +102,20 @@ EPISODE_COLORS = {
     "geneva": OKABE_ITO["sky_blue"],
     "new_start": OKABE_ITO["blue"],
     "none": NEUTRAL_COLOR,
+}
+
+# One point shape per episode, beside its colour, where a chart draws episodes as points:
+# raised to 3:1 on white, Helsinki's purple and Geneva's sky blue come within 5.8
+# CIEDE2000 under simulated protanopia (2 is barely noticeable); the shapes tell the
+# episodes apart for every reader. Each is one of Vega's symbol shapes, distinct in outline
+# at the sizes the timelines use.
+EPISODE_SHAPES = {
+    "reset": "square",
+    "minsk": "diamond",
+    "helsinki": "triangle-up",
+    "geneva": "triangle-down",
+    "new_start": "cross",
+    "none": "circle",
 }
 
 # The order in which series not in SERIES_COLORS take colours (the theme's "category").
@@ -145,6 +172,15 @@ def episode_scale(episodes: list[str] | None = None) -> alt.Scale:
     keys = episodes or list(EPISODE_COLORS)
     return alt.Scale(
         domain=[EPISODE_LABELS[k] for k in keys], range=[EPISODE_COLORS[k] for k in keys]
+    )
+
+
+def episode_shape_scale(episodes: list[str] | None = None) -> alt.Scale:
+    """The point-shape scale for the book's episodes (``EPISODE_SHAPES``), keyed by the
+    labels shown to readers like ``episode_scale``, so that the two share one legend."""
+    keys = episodes or list(EPISODE_SHAPES)
+    return alt.Scale(
+        domain=[EPISODE_LABELS[k] for k in keys], range=[EPISODE_SHAPES[k] for k in keys]
     )
 
 
