@@ -548,12 +548,11 @@ LEGEND_COLORS = (
 # after the 3:1 raise) differ by 11.2; in dark mode the closest pair differs by 19.9.
 SERIES_DIFFERENCE = 10.0
 
-# The colour visions a chart is read with: normal, and the two commonest colour-vision
-# deficiencies, protanopia and deuteranopia (red-green; together about 8% of men of
-# northern European descent, far fewer women), simulated at full severity as coloraide
-# does by default, after Viénot, Brettel & Mollon, "Digital video colourmaps for checking
-# the legibility of displays by dichromats", Color Research & Application 24(4), 1999.
-# Tritanopia (blue-yellow, far rarer) is not checked.
+# The colour visions a chart is read with: normal, and two red-green colour-vision
+# deficiencies, protanopia and deuteranopia, simulated at full severity by coloraide's
+# default method for them, Viénot, Brettel and Mollon's of 1999 (the paper coloraide's
+# source names: vision.psychol.cam.ac.uk/jdmollon/papers/colourmaps.pdf). Tritanopia
+# (blue-yellow) is not checked.
 VISIONS = ("normal", "protan", "deutan")
 
 
