@@ -583,14 +583,14 @@ def indistinct_series(legend: dict, minimum: float = SERIES_DIFFERENCE) -> list[
 
 def test_the_series_check_tells_close_colours_from_distinct_ones():
     """Blue against sky blue as drawn on white passes; blue against a blue a shade lighter
-    (what a raise to 3:1 could make of two close colours) fails. Green against orange
+    (what a raise to 3:1 could make of two close colours) fails. Olive against orange
     passes in normal vision and fails under protanopia and deuteranopia, unless their
     shapes differ."""
     blue, sky_blue, lighter_blue = [0, 0.447, 0.698], [0.271, 0.565, 0.729], [0.1, 0.5, 0.75]
     assert not indistinct_series({"chart": 1, "entries": [["a", blue], ["b", sky_blue]]})
     found = indistinct_series({"chart": 1, "entries": [["a", blue], ["b", lighter_blue]]})
     assert len(found) == 3 and "'a' and 'b'" in found[0] and "normal vision" in found[0]
-    olive, orange = [0.55, 0.6, 0.1], [0.85, 0.55, 0.1]  # 25.8 apart; 0.3 and 6.2 to them
+    olive, orange = [0.55, 0.6, 0.1], [0.85, 0.55, 0.1]  # 25.8 apart; 0.3 protan, 6.2 deutan
     same_form = [["a", olive, "MAAZ filled"], ["b", orange, "MAAZ filled"]]
     found = indistinct_series({"chart": 1, "entries": same_form})
     assert [p.rsplit(", ", 1)[1] for p in found] == ["protan vision)", "deutan vision)"]

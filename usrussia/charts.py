@@ -216,7 +216,7 @@ def timeline(
             .scale(episode_scale(episodes_present))
             .title("Episode"),
             # A shape per episode as well as a colour (theme.EPISODE_SHAPES); with the same
-            # field and title, Vega-Lite draws one legend for both.
+            # field, title and domain, Vega-Lite draws one legend for both.
             shape=alt.Shape("episode_label:N")
             .scale(episode_shape_scale(episodes_present))
             .title("Episode"),
