@@ -548,20 +548,22 @@ LEGEND_COLORS = (
 # after the 3:1 raise) differ by 11.2; in dark mode the closest pair differs by 19.9.
 SERIES_DIFFERENCE = 10.0
 
-# The colour visions a chart is read with: normal, and two red-green colour-vision
-# deficiencies, protanopia and deuteranopia, simulated at full severity by coloraide's
-# default method for them, Viénot, Brettel and Mollon's of 1999 (the paper coloraide's
-# source names: vision.psychol.cam.ac.uk/jdmollon/papers/colourmaps.pdf). Tritanopia
-# (blue-yellow) is not checked.
-VISIONS = ("normal", "protan", "deutan")
+# The colour visions a chart is read with: normal, the two red-green colour-vision
+# deficiencies, protanopia and deuteranopia, and the blue-yellow one, tritanopia, each
+# simulated at full severity by coloraide's default method for it: Viénot, Brettel and
+# Mollon's of 1999 for the red-green pair (the paper coloraide's source names:
+# vision.psychol.cam.ac.uk/jdmollon/papers/colourmaps.pdf), and for tritanopia Brettel,
+# Viénot and Mollon's of 1997 ("Computerized simulation of color appearance for
+# dichromats", J. Opt. Soc. Am. A 14(10)), whose two half-planes suit the blue-yellow axis.
+VISIONS = ("normal", "protan", "deutan", "tritan")
 
 
 def indistinct_series(legend: dict, minimum: float = SERIES_DIFFERENCE) -> list[str]:
     """Pairs of series of one legend (``{"chart", "entries": [[label, [r, g, b], form],
     ...]}``, channels 0-1 sRGB as drawn) that a reader cannot tell apart: under normal
     vision, colours less than ``minimum`` apart (CIEDE2000, via coloraide); under simulated
-    protanopia or deuteranopia, the same, unless the two swatches differ in form (shape,
-    fill or dash), which a reader sees whatever the colours."""
+    protanopia, deuteranopia or tritanopia, the same, unless the two swatches differ in
+    form (shape, fill or dash), which a reader sees whatever the colours."""
     problems = []
     for vision in VISIONS:
         seen = []
@@ -585,17 +587,21 @@ def test_the_series_check_tells_close_colours_from_distinct_ones():
     """Blue against sky blue as drawn on white passes; blue against a blue a shade lighter
     (what a raise to 3:1 could make of two close colours) fails. Olive against orange
     passes in normal vision and fails under protanopia and deuteranopia, unless their
-    shapes differ."""
+    shapes differ; the Okabe-Ito orange against reddish purple fails under tritanopia
+    alone."""
     blue, sky_blue, lighter_blue = [0, 0.447, 0.698], [0.271, 0.565, 0.729], [0.1, 0.5, 0.75]
     assert not indistinct_series({"chart": 1, "entries": [["a", blue], ["b", sky_blue]]})
     found = indistinct_series({"chart": 1, "entries": [["a", blue], ["b", lighter_blue]]})
-    assert len(found) == 3 and "'a' and 'b'" in found[0] and "normal vision" in found[0]
+    assert len(found) == 4 and "'a' and 'b'" in found[0] and "normal vision" in found[0]
     olive, orange = [0.55, 0.6, 0.1], [0.85, 0.55, 0.1]  # 25.8 apart; 0.3 protan, 6.2 deutan
     same_form = [["a", olive, "MAAZ filled"], ["b", orange, "MAAZ filled"]]
     found = indistinct_series({"chart": 1, "entries": same_form})
     assert [p.rsplit(", ", 1)[1] for p in found] == ["protan vision)", "deutan vision)"]
     other_form = [["a", olive, "MAAZ filled"], ["b", orange, "MhvhZ filled"]]
     assert not indistinct_series({"chart": 1, "entries": other_form})
+    okabe_orange, reddish_purple = [0.902, 0.624, 0], [0.8, 0.475, 0.655]  # 7.9 tritan
+    found = indistinct_series({"chart": 1, "entries": [["a", okabe_orange], ["b", reddish_purple]]})
+    assert [p.rsplit(", ", 1)[1] for p in found] == ["tritan vision)"]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -605,8 +611,8 @@ def test_the_series_of_every_chart_stay_distinguishable_in_both_modes(
     """After charts.js has raised every mark colour to 3:1 against this mode's page (which
     mixes colours towards black or white and so brings some closer together), any two
     series of one legend still differ by SERIES_DIFFERENCE (CIEDE2000) as drawn, and so
-    under simulated protanopia and deuteranopia unless their legend swatches differ in
-    form."""
+    under simulated protanopia, deuteranopia and tritanopia unless their legend swatches
+    differ in form."""
     problems, checked = [], 0
     for page_name, legends in results_on_chart_pages(
         browser, site, chart_pages, scheme, LEGEND_COLORS
