@@ -22,6 +22,7 @@ Listed in ``_config.yml`` under ``sphinx.extra_extensions``. It
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import html
 import json
@@ -841,9 +842,20 @@ def find_bibliography_plugins_once(app, config) -> None:
         register_plugin(group, name, find_plugin(group, name), force=True)
 
 
+# Python's collector of reference cycles, as the build uses it: a full collection after
+# 100 younger ones instead of 10. Docutils trees are cycles (each node points to its
+# parent), and Sphinx unpickles a chapter's whole doctree for each {numref} into it, so
+# with the default a build spent a third of its time in full collections; a one-page
+# build of the whole book took 28.8 s instead of 41.2 s, in 485 MB instead of 409 MB.
+GC_THRESHOLDS = (700, 10, 100)
+
+
 def setup(app):
     from usrussia import notebook_export
 
+    # A build runs in a process of its own (jupyter-book's command), so this touches no
+    # other program.
+    gc.set_threshold(*GC_THRESHOLDS)
     notebook_export.setup(app)  # student and instructor notebooks from each chapter
     # Kernels started by the build inherit this, and so pick the offline renderer.
     os.environ[render.BOOK_BUILD_ENV] = "1"
