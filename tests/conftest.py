@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests import ahead
 from usrussia.print_edition import CHROMIUM_ARGS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -50,6 +51,22 @@ def pytest_collection_modifyitems(items):
     items.sort(key=rank)
 
 
+# The test modules selected for this run, whose START_AFTER_BOOK_BUILD work the book's
+# build starts (tests/ahead.py).
+SELECTED_MODULES: list = []
+
+
+def pytest_collection_finish(session):
+    """Start the slow set-up of the selected tests in the background (tests/ahead.py):
+    the real book's build first, then what the modules list."""
+    if session.config.option.collectonly:
+        return
+    SELECTED_MODULES[:] = list(dict.fromkeys(item.module for item in session.items))
+    if any("built_book" in getattr(item, "fixturenames", ()) for item in session.items):
+        ahead.start("the book", build_real_book)
+    ahead.start_listed(SELECTED_MODULES, "START_AT_COLLECTION")
+
+
 @dataclass
 class Build:
     root: Path
@@ -75,10 +92,26 @@ def build_book(root: Path, *extra: str) -> Build:
     return Build(root, result.returncode, log)
 
 
+def build_real_book() -> Build:
+    """The real book's build; once it has succeeded, the selected modules' work that
+    needs its execution cache is started."""
+    build = build_book(REPO)
+    if build.returncode == 0:
+        ahead.start_listed(SELECTED_MODULES, "START_AFTER_BOOK_BUILD")
+    return build
+
+
+def pytest_sessionfinish(session):
+    """Drop background work that has not started (a run stopped early, by -x or a
+    failure): no test will ask for it."""
+    ahead.cancel_pending()
+
+
 @pytest.fixture(scope="session")
 def built_book() -> Build:
-    """The real book, built once for the session (reusing the execution cache)."""
-    build = build_book(REPO)
+    """The real book, built once for the session (reusing the execution cache), started
+    in the background when the tests were collected."""
+    build = ahead.result("the book", build_real_book)
     assert build.returncode == 0, f"The book build failed:\n{build.log[-6000:]}"
     return build
 

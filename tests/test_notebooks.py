@@ -12,10 +12,12 @@ import re
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import nbformat
 import pytest
 
+from tests import ahead
 from tests.conftest import REPO
 from usrussia import check
 from usrussia.notebooks import (
@@ -220,20 +222,33 @@ def run(python, script, notebook, cwd) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-@pytest.fixture(scope="module")
-def student_python(tmp_path_factory):
-    """A new virtual environment with requirements.txt and nothing else."""
-    venv = tmp_path_factory.mktemp("student") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+def cached_venv(name: str, install: list[str], inputs: list[str]) -> Path:
+    """The Python of a virtual environment under _build/ made by ``pip install`` with
+    ``install`` (run in the book's folder), made again when one of the files ``inputs``
+    or ``install`` changes, and kept between runs otherwise."""
+    texts = [(REPO / f).read_text() for f in inputs]
+    key = hashlib.sha256("".join([*texts, *install]).encode()).hexdigest()[:12]
+    # Hidden (a dot first): the build globs the source tree for pages, and skips hidden folders.
+    venv = REPO / "_build" / f".{name}-venv-{key}"
     python = venv / "bin" / "python"
-    install = subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "-r", "requirements.txt"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
-    assert install.returncode == 0, install.stdout + install.stderr
+    if not (venv / ".complete").is_file():
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
+        result = subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", *install],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        (venv / ".complete").touch()
     return python
+
+
+def make_student_venv() -> Path:
+    """A virtual environment with requirements.txt and nothing else (the book's own
+    package in it is editable, so always the current one)."""
+    inputs = ["requirements.txt", "pyproject.toml", "setup.py"]
+    return cached_venv("student", ["-r", "requirements.txt"], inputs)
 
 
 # The oldest versions pyproject.toml allows, as a Colab session has them, and the helper
@@ -242,25 +257,12 @@ OLDEST = ["pandas==2.2.*", "altair==5.5.*", "vl-convert-python==1.7.*"]
 RUNNER = ["ipykernel", "nbclient", "nbformat"]
 
 
-@pytest.fixture(scope="module")
-def oldest_python(tmp_path_factory):
-    """A virtual environment with the oldest declared versions, cached under _build/."""
-    key = hashlib.sha256(
-        ((REPO / "pyproject.toml").read_text() + "".join(OLDEST + RUNNER)).encode()
-    ).hexdigest()[:12]
-    # Hidden (a dot first): the build globs the source tree for pages, and skips hidden folders.
-    venv = REPO / "_build" / f".oldest-venv-{key}"
-    python = venv / "bin" / "python"
-    if not (venv / ".complete").is_file():
-        subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
-        install = subprocess.run(
-            [str(python), "-m", "pip", "install", "--quiet", *OLDEST, *RUNNER, "."],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-        )
-        assert install.returncode == 0, install.stdout + install.stderr
-        (venv / ".complete").touch()
+def make_oldest_venv() -> Path:
+    """A virtual environment with the oldest declared versions."""
+    # After the student's: both installs run setuptools in the book's folder (its
+    # egg-info), which two at once could leave half-written.
+    ahead.result("student venv", make_student_venv)
+    python = cached_venv("oldest", [*OLDEST, *RUNNER, "."], ["pyproject.toml"])
     # Fresh data each run: reinstall the package itself (quick, no dependencies).
     subprocess.run(
         [str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall", "."],
@@ -269,6 +271,20 @@ def oldest_python(tmp_path_factory):
         capture_output=True,
     )
     return python
+
+
+# Both take a minute or two of pip: tests/ahead.py starts them when these tests are chosen.
+START_AT_COLLECTION = {"student venv": make_student_venv, "oldest venv": make_oldest_venv}
+
+
+@pytest.fixture(scope="module")
+def student_python():
+    return ahead.result("student venv", make_student_venv)
+
+
+@pytest.fixture(scope="module")
+def oldest_python():
+    return ahead.result("oldest venv", make_oldest_venv)
 
 
 def page_figures(built_book, source) -> int:
