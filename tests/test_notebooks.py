@@ -254,7 +254,10 @@ def make_student_venv() -> Path:
 # The oldest versions pyproject.toml allows, as a Colab session has them, and the helper
 # package installed the way Colab's set-up cell does it: `pip install .`, not editable.
 OLDEST = ["pandas==2.2.*", "altair==5.5.*", "vl-convert-python==1.7.*"]
-RUNNER = ["ipykernel", "nbclient", "nbformat"]
+# What runs the notebooks, and jsonschema as Jupyter's own packages bring it to Colab
+# (jupyter-events asks for its `format-nongpl` extra, with rfc3987-syntax since 4.25; not
+# pinned here, unlike requirements.txt): tests/test_startup.py checks usrussia.startup in it.
+RUNNER = ["ipykernel", "nbclient", "nbformat", "jsonschema[format-nongpl]"]
 
 
 def make_oldest_venv() -> Path:

@@ -2,12 +2,14 @@
 
 Each check runs in a fresh Python process (this one has long imported jsonschema), doing
 what the build's kernels do: ``import usrussia``, ``usrussia.setup()`` and the appendix
-pages' ``import usrussia.appendix``, with the book-build flag set.
+pages' ``import usrussia.appendix``, with the book-build flag set. It runs in the
+Colab-like environment of tests/test_notebooks.py, whose jsonschema is the newest and so
+imports rfc3987-syntax (requirements.txt pins one from before that, so the book's own
+environment never builds the grammars; usrussia.startup is for every other one).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -15,7 +17,11 @@ import sys
 
 import pytest
 
+from tests import ahead
+from tests.test_notebooks import make_oldest_venv
 from usrussia import render, startup
+
+IRI = startup.IRI_SYNTAX_PACKAGE
 
 # Modules the kernels must not import until a cell needs them: the RFC 3987 grammars that
 # jsonschema would build at once (1.2-4.8 s; usrussia.startup), and frictionless, which
@@ -30,24 +36,38 @@ import usrussia.appendix
 """
 
 
-def run_python(code: str) -> str:
+# Pip's minute, started when these tests are chosen (tests/ahead.py); shared with
+# tests/test_notebooks.py under the same name.
+START_AT_COLLECTION = {"oldest venv": make_oldest_venv}
+
+
+@pytest.fixture(scope="module")
+def colab_python():
+    python = ahead.result("oldest venv", make_oldest_venv)
+    found = subprocess.run(
+        [str(python), "-c", f"import importlib.util as u; print(u.find_spec({IRI!r}) is not None)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert found.stdout.strip() == "True", f"{IRI} is missing from {python}: nothing to check"
+    return python
+
+
+def run_python(python, code: str) -> str:
     environment = {**os.environ, render.BOOK_BUILD_ENV: "1"}
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=environment
+        [str(python), "-c", code], capture_output=True, text=True, env=environment
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec(startup.IRI_SYNTAX_PACKAGE) is None,
-    reason="rfc3987_syntax is not installed, so jsonschema builds no IRI grammars",
-)
-def test_the_kernels_imports_leave_the_deferred_modules_unimported():
+def test_the_kernels_imports_leave_the_deferred_modules_unimported(colab_python):
     code = (
         KERNEL_IMPORTS + f"print(json.dumps([m for m in {DEFERRED_MODULES!r} if m in sys.modules]))"
     )
-    imported = json.loads(run_python(code))
+    imported = json.loads(run_python(colab_python, code))
     assert not imported, (
         f"`import usrussia`, `usrussia.setup()` and `import usrussia.appendix` imported "
         f"{', '.join(imported)}: a cost every notebook pays at start, which the build does "
@@ -55,11 +75,7 @@ def test_the_kernels_imports_leave_the_deferred_modules_unimported():
     )
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec(startup.IRI_SYNTAX_PACKAGE) is None,
-    reason="rfc3987_syntax is not installed: jsonschema checks no IRI either way",
-)
-def test_jsonschema_checks_iris_as_the_real_package_does_after_import_usrussia():
+def test_jsonschema_checks_iris_as_the_real_package_does_after_import_usrussia(colab_python):
     values = [
         "https://www.state.gov/new-start/",
         "http://example.com/ü",
@@ -82,10 +98,23 @@ def test_jsonschema_checks_iris_as_the_real_package_does_after_import_usrussia()
         "print(json.dumps({'checked': checked, 'real': real,"
         " 'module': type(sys.modules['rfc3987_syntax']).__name__}))\n"
     )
-    result = json.loads(run_python(code))
+    result = json.loads(run_python(colab_python, code))
     assert result["checked"] == result["real"]
     # The checks tell valid from invalid (the comparison above is not between two no-ops),
     # and the stand-in has given way to the real package.
     assert set(result["checked"]["iri"]) == {True, False}
     assert set(result["checked"]["iri-reference"]) == {True, False}
     assert result["module"] == "module"
+
+
+def test_the_books_own_environment_builds_no_iri_grammar_on_import_altair():
+    """requirements.txt pins jsonschema before 4.25, which imports rfc3987-syntax at once:
+    in the book's environment, `import altair` (every kernel, every build) builds no Lark
+    grammar, with or without usrussia first (benchmarks/README.md has the seconds)."""
+    code = (
+        "import json, sys\nimport altair\n"
+        "print(json.dumps([m for m in ('rfc3987_syntax', 'lark') if m in sys.modules]))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [], "import altair imported an IRI grammar"

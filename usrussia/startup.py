@@ -13,6 +13,10 @@ every notebook paid that time for nothing.
 whose ``is_valid_syntax`` imports the real package the first time jsonschema checks an IRI,
 then takes the stand-in out of ``sys.modules``. What jsonschema checks, and how, is
 unchanged; only the moment the grammar is built moves, from the import to the first IRI.
+
+The book's own environment (requirements.txt) pins jsonschema 4.24.1, from before it
+imported ``rfc3987_syntax``, so there this does nothing; it is for Colab and any other
+environment with a newer jsonschema (tests/test_startup.py checks it in such a one).
 """
 
 from __future__ import annotations
