@@ -29,14 +29,17 @@ $(BIN)/python:
 # .jupyter/ holds the JupyterLab settings that open the .md chapters as notebooks
 # (jupytext's viewer). Binder finds it in the home folder; .venv gets a copy.
 LAB_SETTINGS := .jupyter/labconfig/default_setting_overrides.json
+# --no-compile: pip would compile every module of every package ahead (100 s of a fresh
+# install instead of 60 s); Python compiles the modules a program imports when it first does.
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --no-compile
 $(INSTALLED): requirements.txt pyproject.toml $(LAB_SETTINGS) | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(PIP_INSTALL) -r requirements.txt
 	mkdir -p $(VENV)/etc/jupyter/labconfig
 	cp $(LAB_SETTINGS) $(VENV)/etc/jupyter/labconfig/
 	touch $@
 
 $(TEST_INSTALLED): requirements-test.txt $(INSTALLED)
-	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	$(PIP_INSTALL) -r requirements-test.txt
 	touch $@
 
 # The build writes each chapter's student notebook (usrussia.notebook_export); this copies

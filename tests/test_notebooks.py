@@ -234,7 +234,9 @@ def cached_venv(name: str, install: list[str], inputs: list[str]) -> Path:
     if not (venv / ".complete").is_file():
         subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
         result = subprocess.run(
-            [str(python), "-m", "pip", "install", "--quiet", *install],
+            # --no-compile: pip would compile every module of every package (JupyterLab's
+            # server among them) ahead; Python compiles what the notebooks import instead.
+            [str(python), "-m", "pip", "install", "--quiet", "--no-compile", *install],
             cwd=REPO,
             capture_output=True,
             text=True,
