@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -314,9 +315,32 @@ def test_each_figure_is_numbered_and_captioned_under_the_cell_that_draws_it(buil
     assert [n.rstrip(".") for n in numbers] == captioned
 
 
+@pytest.fixture(scope="module")
+def notebook_runs(student_python, oldest_python, tmp_path_factory):
+    """Every student notebook run as the three tests below run it, from its folder and from
+    an unrelated one in the student's environment, and in the oldest versions': two runs
+    at a time, since each is one kernel on one core. {(way, chapter): future of ``run``'s
+    result}, submitted in the order the tests ask for them."""
+    ways = {
+        "its folder": (student_python, lambda source: source.parent),
+        "an unrelated folder": (student_python, lambda _: tmp_path_factory.mktemp("elsewhere")),
+        "the oldest versions": (oldest_python, lambda _: tmp_path_factory.mktemp("oldest")),
+    }
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="notebook")
+    runs = {
+        (way, source.stem): pool.submit(
+            run, python, RUN_NOTEBOOK, source.with_suffix(".ipynb"), folder(source)
+        )
+        for way, (python, folder) in ways.items()
+        for source in CHAPTERS
+    }
+    yield runs
+    pool.shutdown(cancel_futures=True)
+
+
 @pytest.mark.parametrize("source", CHAPTERS, ids=IDS)
-def test_notebook_runs_from_its_folder_and_draws_every_chart(student_python, built_book, source):
-    result = run(student_python, RUN_NOTEBOOK, source.with_suffix(".ipynb"), source.parent)
+def test_notebook_runs_from_its_folder_and_draws_every_chart(notebook_runs, built_book, source):
+    result = notebook_runs["its folder", source.stem].result()
     figures = page_figures(built_book, source)
     assert result["charts"] >= figures, (
         f"{source.stem}: the notebook draws {result['charts']} charts, the page {figures}"
@@ -329,8 +353,8 @@ def test_notebook_runs_from_its_folder_and_draws_every_chart(student_python, bui
 
 
 @pytest.mark.parametrize("source", CHAPTERS, ids=IDS)
-def test_notebook_runs_from_an_unrelated_folder(student_python, tmp_path, source):
-    run(student_python, RUN_NOTEBOOK, source.with_suffix(".ipynb"), tmp_path)
+def test_notebook_runs_from_an_unrelated_folder(notebook_runs, source):
+    notebook_runs["an unrelated folder", source.stem].result()
 
 
 def test_first_cell_finds_the_data_from_the_repository_root(student_python):
@@ -341,9 +365,9 @@ def test_first_cell_finds_the_data_from_the_repository_root(student_python):
 
 
 @pytest.mark.parametrize("source", CHAPTERS, ids=IDS)
-def test_notebook_runs_with_the_oldest_declared_versions(oldest_python, tmp_path, source):
+def test_notebook_runs_with_the_oldest_declared_versions(notebook_runs, source):
     """Installed non-editably and run outside the book: the data come with the package."""
-    run(oldest_python, RUN_NOTEBOOK, source.with_suffix(".ipynb"), tmp_path)
+    notebook_runs["the oldest versions", source.stem].result()
 
 
 # --- Student cells, in a small book of one chapter ----------------------------------------
