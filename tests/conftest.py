@@ -51,8 +51,7 @@ def pytest_collection_modifyitems(items):
     items.sort(key=rank)
 
 
-# The test modules selected for this run, whose START_AFTER_BOOK_BUILD work the book's
-# build starts (tests/ahead.py).
+# The test modules selected for this run.
 SELECTED_MODULES: list = []
 
 
@@ -93,12 +92,8 @@ def build_book(root: Path, *extra: str) -> Build:
 
 
 def build_real_book() -> Build:
-    """The real book's build; once it has succeeded, the selected modules' work that
-    needs its execution cache is started."""
-    build = build_book(REPO)
-    if build.returncode == 0:
-        ahead.start_listed(SELECTED_MODULES, "START_AFTER_BOOK_BUILD")
-    return build
+    """The real book's build, as `make book` runs it."""
+    return build_book(REPO)
 
 
 def pytest_sessionfinish(session):

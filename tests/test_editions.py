@@ -3,7 +3,6 @@ instructor (solutions open, instructor notes). Each must hold exactly what it sh
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import subprocess
@@ -11,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from tests import ahead
 from tests.conftest import BIN, BUILD_FLAGS, REPO
 from usrussia.notebooks import chapter_sources
 
@@ -65,32 +63,26 @@ def plain(text: str) -> str:
     return text
 
 
-def build_edition(edition: str) -> subprocess.CompletedProcess:
-    """`make book-<edition>`: the edition built into _build/<edition>/_build/html."""
-    return subprocess.run(
-        [str(BIN / "jupyter-book"), "build", str(REPO), *BUILD_FLAGS]
-        + ["--path-output", str(REPO / "_build" / edition)],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, USRUSSIA_EDITION=edition),
-    )
-
-
-# Started once the real book is built (tests/ahead.py): they reuse its executed notebooks.
-START_AFTER_BOOK_BUILD = {
-    f"{edition} edition": functools.partial(build_edition, edition)
-    for edition in ("student", "instructor")
-}
-
-
 @pytest.fixture(scope="module")
-def editions(built_book):
+def editions():
     built = {}
     for edition in ("student", "instructor"):
-        name = f"{edition} edition"
-        result = ahead.result(name, START_AFTER_BOOK_BUILD[name])
+        out = REPO / "_build" / edition
+        result = subprocess.run(
+            [
+                str(BIN / "jupyter-book"),
+                "build",
+                str(REPO),
+                *BUILD_FLAGS,
+                "--path-output",
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            env=dict(os.environ, USRUSSIA_EDITION=edition),
+        )
         assert result.returncode == 0, f"{edition} edition failed:\n{result.stdout[-4000:]}"
-        built[edition] = plain(all_text(REPO / "_build" / edition / "_build" / "html"))
+        built[edition] = plain(all_text(out / "_build" / "html"))
     return built
 
 
