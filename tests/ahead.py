@@ -17,7 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 # Two workers: with the tests themselves, three streams of work on two cores, so that a
-# worker waiting for pip's downloads or for another build still leaves a core busy.
+# worker waiting for pip's downloads, or for the other environment, still leaves a core busy.
 _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ahead")
 _started: dict[str, Future] = {}
 _lock = threading.Lock()

@@ -51,19 +51,15 @@ def pytest_collection_modifyitems(items):
     items.sort(key=rank)
 
 
-# The test modules selected for this run.
-SELECTED_MODULES: list = []
-
-
 def pytest_collection_finish(session):
     """Start the slow set-up of the selected tests in the background (tests/ahead.py):
     the real book's build first, then what the modules list."""
     if session.config.option.collectonly:
         return
-    SELECTED_MODULES[:] = list(dict.fromkeys(item.module for item in session.items))
     if any("built_book" in getattr(item, "fixturenames", ()) for item in session.items):
         ahead.start("the book", build_real_book)
-    ahead.start_listed(SELECTED_MODULES, "START_AT_COLLECTION")
+    modules = dict.fromkeys(item.module for item in session.items)
+    ahead.start_listed(modules, "START_AT_COLLECTION")
 
 
 @dataclass
