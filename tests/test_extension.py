@@ -157,3 +157,35 @@ def test_a_chart_the_slim_vega_runtime_cannot_draw_fails_the_build_with_its_name
     assert ChartMimeRenderer.handle_mime(stub, data, inline=False)
     assert len(warnings) == 1 and "Running mean" in warnings[0], warnings
     assert "transform 'window'" in warnings[0] and "make vega-runtime" in warnings[0]
+
+
+def test_two_builds_at_once_never_read_a_half_written_fingerprint_record(tmp_path):
+    """Every build of the book (the web editions, the print editions) shares one execution
+    cache and the record of its fingerprints: a build reading it while another writes it
+    must find the whole old record or the whole new one, never a truncated file."""
+    import threading
+    from types import SimpleNamespace
+
+    (tmp_path / "index.md").write_text("# Home\n")
+    app = SimpleNamespace(
+        srcdir=str(tmp_path),
+        config=SimpleNamespace(
+            nb_execution_mode="cache", nb_execution_cache_path="cache", root_doc="index"
+        ),
+    )
+    env = SimpleNamespace(found_docs={"index"}, doc2path=lambda doc: tmp_path / f"{doc}.md")
+    failures = []
+
+    def build(times: int) -> None:
+        for _ in range(times):
+            try:
+                sphinx_ext.mark_stale_notebooks(app, env, set(), set(), set())
+            except ValueError as error:  # json.JSONDecodeError: a half-written record
+                failures.append(error)
+
+    builds = [threading.Thread(target=build, args=(300,)) for _ in range(3)]
+    for thread in builds:
+        thread.start()
+    for thread in builds:
+        thread.join()
+    assert not failures, f"{len(failures)} of 900 reads found a half-written record"

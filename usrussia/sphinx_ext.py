@@ -37,6 +37,7 @@ from urllib.parse import quote, unquote
 from docutils import nodes
 
 from usrussia import data, icon_fonts, render, spec_pack, stylesheets
+from usrussia.files import write_atomically
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 FINGERPRINT_FILE = "usrussia-inputs.json"
@@ -78,9 +79,7 @@ def prepared_chart(spec: dict, cache_dir: Path | None) -> dict:
     prepared = render.prepare_chart(spec)
     if path:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(prepared), encoding="utf-8")
-        tmp.replace(path)
+        write_atomically(path, json.dumps(prepared))
     return prepared
 
 
@@ -285,7 +284,7 @@ def drop_pages_left_out(app, exception) -> None:
         before = set()
     for relative in sorted(before - published):
         (root / relative).unlink(missing_ok=True)
-    record.write_text(json.dumps(sorted(published), indent=1) + "\n", encoding="utf-8")
+    write_atomically(record, json.dumps(sorted(published), indent=1) + "\n")
 
 
 IMAGE_REFERENCE = re.compile(r"""_images/([^"'?#\s)]+)""")
@@ -488,7 +487,7 @@ def mark_stale_notebooks(app, env, added, changed, removed):
     if static_changed and not (stale or added or changed) and app.config.root_doc in env.found_docs:
         stale.append(app.config.root_doc)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    record_file.write_text(json.dumps(current, indent=1, sort_keys=True))
+    write_atomically(record_file, json.dumps(current, indent=1, sort_keys=True))
     return stale
 
 

@@ -32,6 +32,8 @@ import os
 import re
 from pathlib import Path
 
+from usrussia.files import write_atomically
+
 WORD = re.compile(r"[A-Za-z0-9_-]+")
 # Names a script builds from parts rather than writes out: Bootstrap's
 # `bs-${this.constructor.NAME}-auto` (tooltips and popovers).
@@ -278,7 +280,8 @@ def cut_stylesheets(
             cut = cut_stylesheet(css, content, sheet)
             if keep_uncut is not None:
                 (keep_uncut / relative).parent.mkdir(parents=True, exist_ok=True)
-                (keep_uncut / relative).write_text(css, encoding="utf-8")
+                # Another build of the same edition may be reading them (usrussia.files).
+                write_atomically(keep_uncut / relative, css)
             sheet.write_text(cut, encoding="utf-8")
             sizes[relative.as_posix()] = (len(css.encode()), len(cut.encode()))
         cuts[sheet] = cut
