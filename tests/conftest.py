@@ -23,7 +23,8 @@ REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 BUILD_FLAGS = ["-W", "-n", "--keep-going"]
 
-# Fast tests first (data, loader, helpers), then the build, then the browser.
+# Within each of the two groups below: fast tests first (data, loader, helpers), then the
+# builds, then the browser.
 MODULE_ORDER = [
     "test_data",
     "test_loader",
@@ -43,12 +44,28 @@ MODULE_ORDER = [
 ]
 
 
+def needs_the_book(item) -> bool:
+    """Whether the test uses the real book's build (``built_book``, itself or through
+    another fixture: pytest's ``fixturenames`` is the whole closure)."""
+    return "built_book" in getattr(item, "fixturenames", ())
+
+
 def pytest_collection_modifyitems(items):
+    """The tests that do not need the real book's build run first, while it runs in the
+    background (tests/ahead.py) on the other core: among them, the builds of small copies
+    of the book. Then the tests that need it."""
+
     def rank(item):
         name = Path(str(item.fspath)).stem
-        return MODULE_ORDER.index(name) if name in MODULE_ORDER else len(MODULE_ORDER)
+        module = MODULE_ORDER.index(name) if name in MODULE_ORDER else len(MODULE_ORDER)
+        return needs_the_book(item), module
 
     items.sort(key=rank)
+
+
+# The test modules selected for this run, whose START_AFTER_BOOK_BUILD work the book's
+# build starts (tests/ahead.py).
+SELECTED_MODULES: list = []
 
 
 def pytest_collection_finish(session):
@@ -56,10 +73,10 @@ def pytest_collection_finish(session):
     the real book's build first, then what the modules list."""
     if session.config.option.collectonly:
         return
+    SELECTED_MODULES[:] = list(dict.fromkeys(item.module for item in session.items))
     if any("built_book" in getattr(item, "fixturenames", ()) for item in session.items):
         ahead.start("the book", build_real_book)
-    modules = dict.fromkeys(item.module for item in session.items)
-    ahead.start_listed(modules, "START_AT_COLLECTION")
+    ahead.start_listed(SELECTED_MODULES, "START_AT_COLLECTION")
 
 
 @dataclass
@@ -88,8 +105,12 @@ def build_book(root: Path, *extra: str) -> Build:
 
 
 def build_real_book() -> Build:
-    """The real book's build, as `make book` runs it."""
-    return build_book(REPO)
+    """The real book's build; once it has succeeded, the selected modules' work that
+    needs its execution cache is started."""
+    build = build_book(REPO)
+    if build.returncode == 0:
+        ahead.start_listed(SELECTED_MODULES, "START_AFTER_BOOK_BUILD")
+    return build
 
 
 def pytest_sessionfinish(session):

@@ -3,6 +3,7 @@ instructor (solutions open, instructor notes). Each must hold exactly what it sh
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import ahead
 from tests.conftest import BIN, BUILD_FLAGS, REPO
 from usrussia.notebooks import chapter_sources
 
@@ -63,27 +65,40 @@ def plain(text: str) -> str:
     return text
 
 
+def build_edition(edition: str) -> subprocess.CompletedProcess:
+    """`make book-<edition>`: the edition built into _build/<edition>/_build/html."""
+    return subprocess.run(
+        [str(BIN / "jupyter-book"), "build", str(REPO), *BUILD_FLAGS]
+        + ["--path-output", str(REPO / "_build" / edition)],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, USRUSSIA_EDITION=edition),
+    )
+
+
+# Started once the real book is built (tests/ahead.py): they reuse its executed notebooks.
+START_AFTER_BOOK_BUILD = {
+    f"{edition} edition": functools.partial(build_edition, edition)
+    for edition in ("student", "instructor")
+}
+
+
+def built_edition(edition: str) -> Path:
+    """The edition's site folder, built in the background once the real book was
+    (``START_AFTER_BOOK_BUILD``), or now if it was not started; a failed build fails the
+    test that asked, with the end of the build's output and errors."""
+    name = f"{edition} edition"
+    result = ahead.result(name, START_AFTER_BOOK_BUILD[name])
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, f"{edition} edition failed:\n{log[-4000:]}"
+    return REPO / "_build" / edition / "_build" / "html"
+
+
 @pytest.fixture(scope="module")
-def editions():
-    built = {}
-    for edition in ("student", "instructor"):
-        out = REPO / "_build" / edition
-        result = subprocess.run(
-            [
-                str(BIN / "jupyter-book"),
-                "build",
-                str(REPO),
-                *BUILD_FLAGS,
-                "--path-output",
-                str(out),
-            ],
-            capture_output=True,
-            text=True,
-            env=dict(os.environ, USRUSSIA_EDITION=edition),
-        )
-        assert result.returncode == 0, f"{edition} edition failed:\n{result.stdout[-4000:]}"
-        built[edition] = plain(all_text(out / "_build" / "html"))
-    return built
+def editions(built_book):
+    return {
+        edition: plain(all_text(built_edition(edition))) for edition in ("student", "instructor")
+    }
 
 
 def test_there_are_solutions_and_notes_to_check():

@@ -120,16 +120,12 @@ def test_repository_override_changes_the_buttons_not_the_notebooks(monkeypatch):
     )
 
 
-def test_assignment_edition_keeps_buttons_that_serve_the_student_notebook(book_copy, monkeypatch):
-    from tests.conftest import build_book
+def test_assignment_edition_keeps_buttons_that_serve_the_student_notebook(built_book):
+    from tests.test_editions import built_edition
     from tests.test_notebooks import solution_code
 
     chapter = "reset"
-    root = book_copy([f"chapters/{chapter}"])
-    monkeypatch.setenv("USRUSSIA_EDITION", "student")
-    build = build_book(root)
-    assert build.returncode == 0, build.log[-4000:]
-    page = build.html / "chapters" / f"{chapter}.html"
+    page = built_edition("student") / "chapters" / f"{chapter}.html"
     html = page.read_text(encoding="utf-8")
     assert BINDER.findall(html) == COLAB.findall(html) == [f"chapters/{chapter}.ipynb"]
     assert "_sources/chapters/reset.md" not in html, "a page source it does not have"

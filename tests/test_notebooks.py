@@ -283,12 +283,12 @@ def make_oldest_venv() -> Path:
 START_AT_COLLECTION = {"student venv": make_student_venv, "oldest venv": make_oldest_venv}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def student_python():
     return ahead.result("student venv", make_student_venv)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def oldest_python():
     return ahead.result("oldest venv", make_oldest_venv)
 
@@ -315,7 +315,9 @@ def test_each_figure_is_numbered_and_captioned_under_the_cell_that_draws_it(buil
     assert [n.rstrip(".") for n in numbers] == captioned
 
 
-@pytest.fixture(scope="module")
+# Session-wide: the tests that use it run in two groups (conftest: before and after the
+# book's build), and the runs must not start again for the second.
+@pytest.fixture(scope="session")
 def notebook_runs(student_python, oldest_python, tmp_path_factory):
     """Every student notebook run as the three tests below run it, from its folder and from
     an unrelated one in the student's environment, and in the oldest versions': two runs

@@ -15,6 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
+from tests import ahead
 from tests.conftest import BIN, BUILD_FLAGS, REPO, build_book
 from usrussia.notebooks import chapter_sources
 from usrussia.print_edition import PRINT_PAGE, print_pdf
@@ -74,17 +75,21 @@ def squeeze(text: str) -> str:
     return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "So")
 
 
-@pytest.fixture(scope="module")
-def public(built_book, browser) -> Printed:
+def print_public() -> tuple:
+    """`make pdf`'s public edition: the one-page build and its PDF, printed by a Chromium
+    of its own (as `make pdf` prints it). The build's log is returned if it fails."""
     build = build_book(REPO, "--builder", "singlehtml")
-    assert build.returncode == 0, build.log[-4000:]
+    if build.returncode:
+        return build.log, None
     page = REPO / "_build" / "singlehtml" / "index.html"
-    return Printed(print_pdf(page, PDF_DIR / "book.pdf", browser=browser), page)
+    return page, print_pdf(page, PDF_DIR / "book.pdf")
 
 
-@pytest.fixture(scope="module")
-def assignment(built_book, browser) -> Printed:
-    """The assignment edition, built as `make pdf` builds it."""
+def print_assignment() -> tuple:
+    """`make pdf`'s assignment edition, as ``print_public`` does the public one."""
+    # The student edition's web build (test_editions) writes the same environment
+    # (_build/student/_build/.doctrees): one build at a time.
+    ahead.wait_if_started("student edition")
     out = REPO / "_build" / "student"
     result = subprocess.run(
         [str(BIN / "jupyter-book"), "build", str(REPO), *BUILD_FLAGS, "--builder"]
@@ -94,10 +99,34 @@ def assignment(built_book, browser) -> Printed:
         text=True,
         env={**os.environ, "USRUSSIA_EDITION": "student"},
     )
-    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+    if result.returncode:
+        return (result.stdout + result.stderr)[-4000:], None
     page = out / "_build" / "singlehtml" / "index.html"
-    printed = print_pdf(page, PDF_DIR / "book-assignment.pdf", "student", browser=browser)
-    return Printed(printed, page)
+    return page, print_pdf(page, PDF_DIR / "book-assignment.pdf", "student")
+
+
+# Started once the real book is built (tests/ahead.py): they reuse its executed notebooks.
+START_AFTER_BOOK_BUILD = {
+    "public print edition": print_public,
+    "assignment print edition": print_assignment,
+}
+
+
+def printed(name: str) -> Printed:
+    page, result = ahead.result(name, START_AFTER_BOOK_BUILD[name])
+    assert result, f"{name}: the build failed:\n{page[-4000:]}"
+    return Printed(result, page)
+
+
+@pytest.fixture(scope="module")
+def public(built_book) -> Printed:
+    return printed("public print edition")
+
+
+@pytest.fixture(scope="module")
+def assignment(built_book) -> Printed:
+    """The assignment edition, built as `make pdf` builds it."""
+    return printed("assignment print edition")
 
 
 def chapter_titles() -> list[str]:
