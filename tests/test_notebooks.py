@@ -223,26 +223,30 @@ def run(python, script, notebook, cwd) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+COMPILE = ["-m", "compileall", "-q", "-j", "0"]
+
+
 def cached_venv(name: str, install: list[str], inputs: list[str]) -> Path:
     """The Python of a virtual environment under _build/ made by ``pip install`` with
-    ``install`` (run in the book's folder), made again when one of the files ``inputs``
-    or ``install`` changes, and kept between runs otherwise."""
+    ``install`` (run in the book's folder) and compiled, made again when one of the files
+    ``inputs``, ``install`` or the compiling changes, and kept between runs otherwise."""
     texts = [(REPO / f).read_text() for f in inputs]
-    key = hashlib.sha256("".join([*texts, *install]).encode()).hexdigest()[:12]
+    key = hashlib.sha256("".join([*texts, *install, *COMPILE]).encode()).hexdigest()[:12]
     # Hidden (a dot first): the build globs the source tree for pages, and skips hidden folders.
     venv = REPO / "_build" / f".{name}-venv-{key}"
     python = venv / "bin" / "python"
     if not (venv / ".complete").is_file():
         subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
         result = subprocess.run(
-            # --no-compile: pip would compile every module of every package (JupyterLab's
-            # server among them) ahead; Python compiles what the notebooks import instead.
             [str(python), "-m", "pip", "install", "--quiet", "--no-compile", *install],
             cwd=REPO,
             capture_output=True,
             text=True,
         )
         assert result.returncode == 0, result.stdout + result.stderr
+        # Compiled once, on every core, as the Makefile compiles .venv (see there: a kernel
+        # would otherwise compile what it imports anew where PYTHONDONTWRITEBYTECODE is set).
+        subprocess.run([str(python), *COMPILE, str(venv / "lib")], check=True, capture_output=True)
         (venv / ".complete").touch()
     return python
 

@@ -118,3 +118,30 @@ def test_the_books_own_environment_builds_no_iri_grammar_on_import_altair():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [], "import altair imported an IRI grammar"
+
+
+# What every build process and every kernel imports.
+IMPORTED_BY_EVERY_PROCESS = ("altair", "pandas", "ipykernel", "sphinx", "myst_nb")
+
+
+@pytest.mark.parametrize("package", IMPORTED_BY_EVERY_PROCESS)
+def test_the_books_own_environment_is_compiled_ahead(package):
+    """`make book` compiles .venv once (the Makefile's COMPILE): where
+    PYTHONDONTWRITEBYTECODE is set, Python keeps no bytecode of what it imports, and every
+    process compiled the package again (seconds per kernel). Each module of the package,
+    imported or not, has its bytecode beside it."""
+    import importlib
+    import importlib.util
+    from pathlib import Path
+
+    folder = Path(importlib.import_module(package).__file__).parent
+    sources = sorted(folder.rglob("*.py"))
+    missing = [
+        path.relative_to(folder).as_posix()
+        for path in sources
+        if not Path(importlib.util.cache_from_source(str(path))).is_file()
+    ]
+    assert sources and not missing, (
+        f"{len(missing)} of {len(sources)} modules of {package} have no bytecode, "
+        f"e.g. {missing[:3]}: run `make book` again (it compiles .venv)"
+    )
