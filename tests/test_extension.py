@@ -75,19 +75,31 @@ def test_only_notebooks_are_tracked(tmp_path):
     assert sphinx_ext._is_notebook(notebook)
 
 
-def test_a_package_change_re_reads_pages_that_are_not_notebooks(tmp_path, monkeypatch):
-    """The bibliography page's labels come from the package: a change must re-read it."""
+def stand_in_app(root):
+    """What ``mark_stale_notebooks`` reads of a Sphinx application: a book at ``root``
+    whose execution cache is ``root/cache``."""
     from types import SimpleNamespace
 
+    config = SimpleNamespace(
+        nb_execution_mode="cache", nb_execution_cache_path="cache", root_doc="index"
+    )
+    return SimpleNamespace(srcdir=str(root), config=config)
+
+
+def stand_in_env(root, docs: set[str]):
+    """What ``mark_stale_notebooks`` reads of a Sphinx environment: ``docs``, as
+    ``root/<doc>.md``."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(found_docs=docs, doc2path=lambda doc: root / f"{doc}.md")
+
+
+def test_a_package_change_re_reads_pages_that_are_not_notebooks(tmp_path, monkeypatch):
+    """The bibliography page's labels come from the package: a change must re-read it."""
     page = tmp_path / "bibliography.md"
     page.write_text("# Bibliography\n")
-    app = SimpleNamespace(
-        srcdir=str(tmp_path),
-        config=SimpleNamespace(
-            nb_execution_mode="cache", nb_execution_cache_path="cache", root_doc="index"
-        ),
-    )
-    env = SimpleNamespace(found_docs={"bibliography"}, doc2path=lambda doc: tmp_path / f"{doc}.md")
+    app = stand_in_app(tmp_path)
+    env = stand_in_env(tmp_path, {"bibliography"})
     digest = {"value": "first"}
     monkeypatch.setattr(sphinx_ext, "package_digest", lambda *args: digest["value"])
 
@@ -101,19 +113,12 @@ def test_a_package_change_re_reads_pages_that_are_not_notebooks(tmp_path, monkey
 def test_an_edit_to_the_books_own_static_files_is_published(tmp_path):
     """Sphinx copies _static only when it writes a page: with no page out of date, an edited
     stylesheet must still make the build write one (the landing page), and only once."""
-    from types import SimpleNamespace
-
     (tmp_path / "index.md").write_text("# Home\n")
     static = tmp_path / "_static"
     static.mkdir()
     (static / "book.css").write_text("p { color: black; }\n")
-    app = SimpleNamespace(
-        srcdir=str(tmp_path),
-        config=SimpleNamespace(
-            nb_execution_mode="cache", nb_execution_cache_path="cache", root_doc="index"
-        ),
-    )
-    env = SimpleNamespace(found_docs={"index"}, doc2path=lambda doc: tmp_path / f"{doc}.md")
+    app = stand_in_app(tmp_path)
+    env = stand_in_env(tmp_path, {"index"})
 
     sphinx_ext.mark_stale_notebooks(app, env, {"index"}, set(), set())  # the first build
     assert sphinx_ext.mark_stale_notebooks(app, env, set(), set(), set()) == []
@@ -164,16 +169,10 @@ def test_two_builds_at_once_never_read_a_half_written_fingerprint_record(tmp_pat
     cache and the record of its fingerprints: a build reading it while another writes it
     must find the whole old record or the whole new one, never a truncated file."""
     import threading
-    from types import SimpleNamespace
 
     (tmp_path / "index.md").write_text("# Home\n")
-    app = SimpleNamespace(
-        srcdir=str(tmp_path),
-        config=SimpleNamespace(
-            nb_execution_mode="cache", nb_execution_cache_path="cache", root_doc="index"
-        ),
-    )
-    env = SimpleNamespace(found_docs={"index"}, doc2path=lambda doc: tmp_path / f"{doc}.md")
+    app = stand_in_app(tmp_path)
+    env = stand_in_env(tmp_path, {"index"})
     failures = []
 
     def build(times: int) -> None:
